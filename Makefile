@@ -1,0 +1,59 @@
+# HalfSky — the commands. `make run` brings the whole system up; `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+COMPONENTS := services/common gateway services/cases services/projects services/indicators
+PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data
+
+help:
+	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
+	@echo "make test       install what is needed, then lint, type-check and run every test"
+	@echo "make demo-data  load the demo region tree and demo users into a running database"
+	@echo "make migrate    apply every component's migrations"
+	@echo "make fmt        format the Python code"
+
+$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q $(addprefix -e ,$(COMPONENTS)) -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+frontend:
+	@if [ -f frontend/package.json ]; then \
+		cd frontend && { [ -d node_modules ] && [ node_modules/.stamp -nt package-lock.json ] || { npm ci --no-audit --no-fund && touch node_modules/.stamp; }; } && npm run build; \
+	fi
+
+run: install frontend
+	$(PY) -m halfsky_gateway.stack
+
+migrate: install
+	$(PY) -c "from halfsky_gateway.stack import Stack; s = Stack(demo=False); s.start(); s.stop()"
+
+demo-data: install
+	$(PY) -c "from halfsky_gateway.stack import Stack; s = Stack(demo=True); s.start(); s.stop()"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy services/common/src gateway/src services/cases/src services/projects/src services/indicators/src
+
+pytest: install
+	$(VENV)/bin/pytest -q services gateway tests $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean-data:
+	rm -rf .data

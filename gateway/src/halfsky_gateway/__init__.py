@@ -1,0 +1,1 @@
+"""HalfSky gateway: the one public door."""

@@ -1,0 +1,187 @@
+"""Sign-in for staff (password + rotating refresh token) and partner clients (client credentials)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from halfsky_common.audit import record
+from halfsky_common.auth import CurrentUser, Principal
+from halfsky_common.db import Session
+from halfsky_common.problems import Problem
+from halfsky_gateway.auth import tokens
+from halfsky_gateway.auth.passwords import check_policy, hash_password, verify_password
+from halfsky_gateway.auth.schemas import ClientToken, LoginRequest, Me, RefreshRequest, TokenPair
+from halfsky_gateway.base import AuditEntry
+from halfsky_gateway.clients.service import authenticate_client
+from halfsky_gateway.config import Settings
+from halfsky_gateway.orgunits.models import OrgUnit
+from halfsky_gateway.users import service as users
+from halfsky_gateway.users.models import User
+from halfsky_gateway.users.schemas import OrgUnitBrief, PasswordChange
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+BAD_LOGIN = "The username or password is wrong."
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def _as_principal(user: User, unit: OrgUnit) -> Principal:
+    return Principal(id=str(user.id), name=user.name, roles=frozenset(user.roles), org=str(unit.id), org_path=unit.path)
+
+
+async def _pair(session: Session, settings: Settings, user: User, unit: OrgUnit, refresh: str) -> TokenPair:
+    return TokenPair(
+        access_token=tokens.access_token_for_user(settings, user, unit),
+        expires_in=settings.access_token_minutes * 60,
+        refresh_token=refresh,
+        must_change_password=user.must_change_password,
+    )
+
+
+@router.post("/login", response_model=TokenPair, summary="Sign in with username and password")
+async def login(body: LoginRequest, session: Session, request: Request) -> TokenPair:
+    settings = _settings(request)
+    found = await users.by_username(session, body.username)
+    now = datetime.now(UTC)
+    if found is None:
+        verify_password(None, body.password)  # same cost as a real check
+        raise Problem(401, BAD_LOGIN, code="invalid_credentials")
+    user, unit = found
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise Problem(
+            423,
+            f"Too many failed sign-ins: this account is locked for about {minutes} more minute(s).",
+            code="locked",
+            locked_until=user.locked_until.isoformat(),
+        )
+    if not verify_password(user.password_hash, body.password):
+        user.failed_logins += 1
+        action = "auth.login_failed"
+        if user.failed_logins >= settings.lockout_failures:
+            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            user.failed_logins = 0
+            action = "auth.locked"
+        record(
+            session,
+            AuditEntry,
+            actor=_as_principal(user, unit),
+            action=action,
+            entity_type="user",
+            entity_id=user.id,
+            org_path=unit.path,
+            ip=request.client.host if request.client else "",
+        )
+        await session.commit()
+        if user.locked_until and user.locked_until > now:
+            raise Problem(
+                423,
+                f"Too many failed sign-ins: this account is locked for {settings.lockout_minutes} minutes.",
+                code="locked",
+                locked_until=user.locked_until.isoformat(),
+            )
+        raise Problem(401, BAD_LOGIN, code="invalid_credentials")
+    if user.disabled:
+        raise Problem(403, "This account is disabled; ask your administrator.", code="disabled")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    refresh = await tokens.new_refresh_token(session, settings, user_id=user.id)
+    record(
+        session,
+        AuditEntry,
+        actor=_as_principal(user, unit),
+        action="auth.login",
+        entity_type="user",
+        entity_id=user.id,
+        org_path=unit.path,
+        ip=request.client.host if request.client else "",
+    )
+    await session.commit()
+    return await _pair(session, settings, user, unit, refresh)
+
+
+@router.post("/refresh", response_model=TokenPair, summary="Trade a refresh token for a new pair (rotation)")
+async def refresh(body: RefreshRequest, session: Session, request: Request) -> TokenPair:
+    settings = _settings(request)
+    user_id, new_refresh = await tokens.rotate(session, settings, body.refresh_token)
+    user, unit = await users.get_user(session, user_id)
+    if user.disabled:
+        await users.revoke_refresh_tokens(session, user_id=user.id)
+        await session.commit()
+        raise Problem(401, "This account is disabled.", code="disabled")
+    await session.commit()
+    return await _pair(session, settings, user, unit, new_refresh)
+
+
+@router.post("/logout", status_code=204, summary="End this sign-in (its refresh token family)")
+async def logout(body: RefreshRequest, session: Session) -> None:
+    await tokens.revoke(session, body.refresh_token)
+    await session.commit()
+
+
+@router.get("/me", response_model=Me, summary="Who the access token belongs to")
+async def me(principal: CurrentUser, session: Session) -> Me:
+    if principal.kind != "user":
+        raise Problem(403, "Only staff accounts have a profile.")
+
+    user, unit = await users.get_user(session, uuid.UUID(principal.id))
+    return Me(
+        id=str(user.id),
+        username=user.username,
+        name=user.name,
+        roles=list(user.roles),
+        org_unit=OrgUnitBrief.model_validate(unit.model_dump()),
+        must_change_password=user.must_change_password,
+    )
+
+
+@router.post("/change-password", status_code=204, summary="Change your own password")
+async def change_password(body: PasswordChange, principal: CurrentUser, session: Session, request: Request) -> None:
+
+    user, unit = await users.get_user(session, uuid.UUID(principal.id))
+    if not verify_password(user.password_hash, body.old_password):
+        raise Problem(422, "The current password is wrong.", errors=[{"field": "old_password", "message": "wrong"}])
+    check_policy(
+        body.new_password,
+        min_length=_settings(request).password_min_length,
+        username=user.username,
+        field="new_password",
+    )
+    user.password_hash = hash_password(body.new_password)
+    user.must_change_password = False
+    users.touch(user)
+    record(
+        session,
+        AuditEntry,
+        actor=principal,
+        action="user.change_password",
+        entity_type="user",
+        entity_id=user.id,
+        org_path=unit.path,
+    )
+    await session.commit()
+
+
+@router.post("/token", response_model=ClientToken, summary="OAuth2 client credentials for partner clients")
+async def client_token(
+    session: Session,
+    request: Request,
+    grant_type: Annotated[str, Form()],
+    client_id: Annotated[str, Form(max_length=64)],
+    client_secret: Annotated[str, Form(max_length=200)],
+) -> ClientToken:
+    if grant_type != "client_credentials":
+        raise Problem(400, "Only grant_type=client_credentials is supported here.", code="unsupported_grant_type")
+    settings = _settings(request)
+    client, unit = await authenticate_client(session, client_id=client_id, client_secret=client_secret)
+    return ClientToken(
+        access_token=tokens.access_token_for_client(settings, client, unit),
+        expires_in=settings.client_token_minutes * 60,
+        scope=" ".join(client.scopes),
+    )

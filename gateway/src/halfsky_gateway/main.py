@@ -1,0 +1,128 @@
+"""The gateway app: its own routes under /api, the proxy for the services, the SPA at /."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from jose import jwk
+from sqlalchemy import text
+
+from halfsky_common.app import PROBLEM_RESPONSES
+from halfsky_common.auth import ALGORITHM, TokenVerifier
+from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.problems import install_problem_handlers, problem_response
+from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
+from halfsky_gateway.auth.routes import router as auth_router
+from halfsky_gateway.clients.routes import router as clients_router
+from halfsky_gateway.config import Settings
+from halfsky_gateway.orgunits.routes import router as orgunits_router
+from halfsky_gateway.proxy import ProxyMiddleware, make_client
+from halfsky_gateway.spa import CSP, SPAFiles
+from halfsky_gateway.users.routes import router as users_router
+
+KEY_ID = "halfsky-1"
+
+
+def public_key_of(settings: Settings) -> str:
+    """The verification key: given explicitly, or derived from the signing key."""
+    if settings.jwt_public_key or settings.jwt_public_key_file:
+        return settings.public_key_pem()
+    private = serialization.load_pem_private_key(settings.private_key_pem().encode(), password=None)
+    return (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    public_pem = public_key_of(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.http = make_client(
+            connect_timeout=settings.proxy_connect_timeout,
+            read_timeout=settings.proxy_read_timeout,
+            max_connections=settings.proxy_max_connections,
+        )
+        try:
+            yield
+        finally:
+            await app.state.http.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="HalfSky gateway",
+        version="0.1.0",
+        description="Sign-in, users, org units and partner clients; `/api/cases`, `/api/projects` and "
+        "`/api/indicators` are forwarded to their services (see each service's own OpenAPI).",
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.verifier = TokenVerifier(
+        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    install_problem_handlers(app)
+
+    api = APIRouter(prefix="/api")
+    for router in (auth_router, users_router, orgunits_router, clients_router):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/.well-known/jwks.json", tags=["auth"], summary="The public key services verify tokens with")
+    async def jwks() -> dict[str, Any]:
+        key = jwk.construct(public_pem, ALGORITHM).to_dict()
+        key.update({"kid": KEY_ID, "use": "sig", "alg": ALGORITHM})
+        return {"keys": [key]}
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": "gateway"}
+
+    @app.get("/ready", tags=["ops"], response_model=None)
+    async def ready(request: Request) -> dict[str, Any] | JSONResponse:
+        try:
+            async with request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            return problem_response(503, f"Database not reachable: {type(exc).__name__}")
+        services = {}
+        for name, url in settings.service_urls().items():
+            try:
+                r = await request.app.state.http.get(f"{url}/health", timeout=2.0)
+                services[name] = "ok" if r.status_code == 200 else f"http {r.status_code}"
+            except Exception as exc:
+                services[name] = type(exc).__name__
+        return {"status": "ready", "service": "gateway", "services": services}
+
+    if settings.spa_dir is not None and (settings.spa_dir / "index.html").exists():
+        app.mount("/", SPAFiles(directory=settings.spa_dir, html=True), name="spa")
+
+    # Added innermost first: the proxy sits right before the router; request ids wrap everything.
+    app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, extra={"content-security-policy": CSP})
+    app.add_middleware(RequestIdMiddleware)
+    return app

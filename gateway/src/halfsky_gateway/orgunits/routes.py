@@ -1,0 +1,168 @@
+"""HTTP layer of the region tree: read by every signed-in user, changed by admins within their subtree."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+
+from halfsky_common.audit import record
+from halfsky_common.auth import CurrentUser, Principal, ensure_visible, require_roles
+from halfsky_common.concurrency import check_if_match, set_etag
+from halfsky_common.db import Session
+from halfsky_common.problems import Problem
+from halfsky_gateway.base import AuditEntry
+from halfsky_gateway.orgunits import service
+from halfsky_gateway.orgunits.models import OrgUnit
+from halfsky_gateway.orgunits.schemas import (
+    ImportResult,
+    OrgUnitCreate,
+    OrgUnitMove,
+    OrgUnitPublic,
+    OrgUnitUpdate,
+)
+
+router = APIRouter(prefix="/org-units", tags=["org units"])
+Admin = Annotated[Principal, Depends(require_roles("admin"))]
+
+
+def public(unit: OrgUnit, has_children: bool = False) -> OrgUnitPublic:
+    return OrgUnitPublic.model_validate({**unit.model_dump(), "has_children": has_children})
+
+
+@router.get("", response_model=list[OrgUnitPublic], summary="Children of a unit (roots without parent_id), or a search")
+async def list_units(
+    session: Session,
+    user: CurrentUser,
+    parent_id: uuid.UUID | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[OrgUnitPublic]:
+    if q:
+        return [public(u) for u in await service.search(session, q=q, under="/", limit=limit)]
+    return [public(u, has) for u, has in await service.children(session, parent_id=parent_id)]
+
+
+@router.get("/{unit_id}", response_model=OrgUnitPublic)
+async def get_unit(unit_id: uuid.UUID, session: Session, user: CurrentUser, response: Response) -> OrgUnitPublic:
+    unit = await service.get_unit(session, unit_id)
+    set_etag(response, unit.version)
+    return public(unit)
+
+
+@router.get("/{unit_id}/children", response_model=list[OrgUnitPublic])
+async def unit_children(unit_id: uuid.UUID, session: Session, user: CurrentUser) -> list[OrgUnitPublic]:
+    await service.get_unit(session, unit_id)
+    return [public(u, has) for u, has in await service.children(session, parent_id=unit_id)]
+
+
+@router.get("/{unit_id}/subtree", response_model=list[OrgUnitPublic], summary="The unit and its descendants")
+async def unit_subtree(
+    unit_id: uuid.UUID,
+    session: Session,
+    user: CurrentUser,
+    depth: Annotated[int | None, Query(ge=0, le=5)] = None,
+) -> list[OrgUnitPublic]:
+    unit = await service.get_unit(session, unit_id)
+    return [public(u) for u in await service.subtree(session, unit=unit, max_depth=depth)]
+
+
+@router.post("", response_model=OrgUnitPublic, status_code=201)
+async def create_unit(body: OrgUnitCreate, session: Session, admin: Admin, response: Response) -> OrgUnitPublic:
+    parent_path = (await service.get_unit(session, body.parent_id)).path if body.parent_id else "/"
+    if not parent_path.startswith(admin.org_path):
+        raise Problem(403, "You can add units only inside your own region.")
+    unit = await service.create_unit(
+        session, code=body.code, name=body.name, level=body.level, parent_id=body.parent_id
+    )
+    record(
+        session,
+        AuditEntry,
+        actor=admin,
+        action="org_unit.create",
+        entity_type="org_unit",
+        entity_id=unit.id,
+        org_path=unit.path,
+        code=unit.code,
+        name=unit.name,
+    )
+    await session.commit()
+    set_etag(response, unit.version)
+    return public(unit)
+
+
+@router.patch("/{unit_id}", response_model=OrgUnitPublic, summary="Rename (send If-Match)")
+async def rename_unit(
+    unit_id: uuid.UUID, body: OrgUnitUpdate, session: Session, admin: Admin, request: Request, response: Response
+) -> OrgUnitPublic:
+    unit = await service.get_unit(session, unit_id)
+    ensure_visible(admin, unit.path, what="org unit")
+    check_if_match(request, unit.version)
+    old = unit.name
+    await service.rename_unit(session, unit=unit, name=body.name)
+    record(
+        session,
+        AuditEntry,
+        actor=admin,
+        action="org_unit.rename",
+        entity_type="org_unit",
+        entity_id=unit.id,
+        org_path=unit.path,
+        old=old,
+        new=body.name,
+    )
+    await session.commit()
+    set_etag(response, unit.version)
+    return public(unit)
+
+
+@router.post("/{unit_id}/move", response_model=OrgUnitPublic, summary="Move under another parent (send If-Match)")
+async def move_unit(
+    unit_id: uuid.UUID, body: OrgUnitMove, session: Session, admin: Admin, request: Request, response: Response
+) -> OrgUnitPublic:
+    unit = await service.get_unit(session, unit_id)
+    ensure_visible(admin, unit.path, what="org unit")
+    check_if_match(request, unit.version)
+    new_parent = await service.get_unit(session, body.parent_id)
+    ensure_visible(admin, new_parent.path, what="org unit")
+    old_path = unit.path
+    moved = await service.move_unit(session, unit=unit, new_parent=new_parent)
+    record(
+        session,
+        AuditEntry,
+        actor=admin,
+        action="org_unit.move",
+        entity_type="org_unit",
+        entity_id=unit.id,
+        org_path=unit.path,
+        old_path=old_path,
+        new_path=unit.path,
+        rows=moved,
+    )
+    await session.commit()
+    set_etag(response, unit.version)
+    return public(unit)
+
+
+@router.post(
+    "/import", response_model=ImportResult, summary="Load units under your region from a CSV of code,name,parent_code"
+)
+async def import_units(file: UploadFile, session: Session, admin: Admin) -> ImportResult:
+    raw = await file.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Problem(422, "The file is not UTF-8 text.") from None
+    created, updated, errors = await service.import_tree(session, service.parse_tree_csv(text), under=admin.org_path)
+    record(
+        session,
+        AuditEntry,
+        actor=admin,
+        action="org_unit.import",
+        entity_type="org_unit",
+        entity_id="*",
+        created=created,
+        updated=updated,
+        errors=len(errors),
+    )
+    await session.commit()
+    return ImportResult(created=created, updated=updated, errors=errors[:100])

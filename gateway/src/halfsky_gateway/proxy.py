@@ -1,0 +1,164 @@
+"""The reverse proxy to the services: a plain ASGI middleware ahead of FastAPI's router (the hot path).
+
+`/api/{service}/…` goes to `{service_url}/{service}/…` byte for byte: method, raw path and query, headers minus
+hop-by-hop ones, streamed bodies both ways. A refused connection is 503, a timeout 504, each for that service's
+routes only.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from httpx_aiohttp import HttpxAiohttpClient
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from halfsky_common.auth import TokenVerifier
+from halfsky_common.problems import Problem, problem_response
+from halfsky_common.requestid import request_id_var
+
+log = logging.getLogger("halfsky.proxy")
+
+# RFC 9110 §7.6.1 hop-by-hop fields, plus Host (set for the upstream) — never forwarded.
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"proxy-connection",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"host",
+    }
+)
+RESPONSE_DROP = HOP_BY_HOP | {b"x-request-id", b"date", b"server"}  # ours replace them
+BODYLESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BodyTooLarge(Exception):
+    """A streamed request body passed the gateway's limit."""
+
+
+def make_client(*, connect_timeout: float, read_timeout: float, max_connections: int) -> httpx.AsyncClient:
+    """One pooled client for all upstream calls, on the aiohttp transport (see DESIGN.md for the measurements)."""
+    return HttpxAiohttpClient(
+        timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        follow_redirects=False,
+    )
+
+
+class ProxyMiddleware:
+    """Forwards `/api/<service>/…` for the configured services; everything else goes on to the app."""
+
+    def __init__(self, app: ASGIApp, *, services: dict[str, str], max_body_bytes: int) -> None:
+        self.app = app
+        self.services = {name: url.rstrip("/") for name, url in services.items()}
+        self.max_body_bytes = max_body_bytes
+
+    def _target(self, path: str) -> str | None:
+        # "/api/cases" or "/api/cases/…" → "cases"
+        if not path.startswith("/api/"):
+            return None
+        name = path[5:].split("/", 1)[0]
+        return name if name in self.services else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        name = self._target(scope["path"])
+        if name is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self._forward(scope, receive, send, name)
+        except Problem as exc:
+            response = problem_response(
+                exc.status, exc.detail, headers=exc.headers, instance=scope["path"], **exc.extra
+            )
+            await response(scope, receive, send)
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
+        state = scope["app"].state
+        verifier: TokenVerifier = state.verifier
+        client: httpx.AsyncClient = state.http
+        headers = [(k, v) for k, v in scope["headers"] if k not in HOP_BY_HOP]
+        auth = next((v for k, v in headers if k == b"authorization"), b"").decode("latin-1")
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Problem(
+                401, "A bearer token is required.", headers={"WWW-Authenticate": "Bearer"}, code="missing_token"
+            )
+        verifier.verify(token.strip())  # reject forged or expired tokens here; the service checks again
+
+        length = next((v for k, v in headers if k == b"content-length"), None)
+        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+            raise Problem(413, f"The request body exceeds {self.max_body_bytes} bytes.")
+        client_host = scope.get("client") or ("", 0)
+        headers = [(k, v) for k, v in headers if k not in (b"x-request-id", b"x-forwarded-for", b"x-forwarded-proto")]
+        headers += [
+            (b"x-request-id", request_id_var.get().encode("latin-1")),
+            (b"x-forwarded-for", str(client_host[0]).encode("latin-1")),
+            (b"x-forwarded-proto", scope.get("scheme", "http").encode("latin-1")),
+        ]
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        url = self.services[name].encode() + raw_path[4:]  # strip "/api"
+        if scope["query_string"]:
+            url += b"?" + scope["query_string"]
+        method = scope["method"]
+        has_body = method not in BODYLESS or length is not None
+        request = client.build_request(
+            method,
+            httpx.URL(url.decode("latin-1")),
+            headers=headers,
+            content=self._body(receive) if has_body else None,
+        )
+        try:
+            upstream = await client.send(request, stream=True)
+        except BodyTooLarge:
+            raise Problem(413, f"The request body exceeds {self.max_body_bytes} bytes.") from None
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            log.warning("%s unreachable: %r", name, exc)
+            raise Problem(
+                503,
+                f"The {name} service is unavailable; other services are unaffected.",
+                headers={"Retry-After": "5"},
+                service=name,
+            ) from None
+        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout) as exc:
+            log.warning("%s timed out: %r", name, exc)
+            raise Problem(504, f"The {name} service did not answer in time.", service=name) from None
+        except httpx.TransportError as exc:
+            log.warning("%s transport error: %r", name, exc)
+            raise Problem(
+                503, f"The {name} service is unavailable.", headers={"Retry-After": "5"}, service=name
+            ) from None
+        try:
+            out_headers = [(k.lower(), v) for k, v in upstream.headers.raw if k.lower() not in RESPONSE_DROP]
+            await send({"type": "http.response.start", "status": upstream.status_code, "headers": out_headers})
+            async for chunk in upstream.aiter_raw():
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except httpx.TransportError as exc:
+            log.warning("%s broke off a response: %r", name, exc)  # headers are gone; the client sees a cut body
+        finally:
+            await upstream.aclose()
+
+    async def _body(self, receive: Receive) -> AsyncIterator[bytes]:
+        seen = 0
+        while True:
+            message: Message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_body_bytes:
+                raise BodyTooLarge()  # the upstream sees a cut body and drops it
+            if chunk:
+                yield chunk
+            if not message.get("more_body", False):
+                return

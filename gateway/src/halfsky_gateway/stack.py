@@ -1,0 +1,209 @@
+"""Start the whole system on one machine: database, migrations, key pair, three services, gateway.
+
+`make run` calls `python -m halfsky_gateway.stack`; the end-to-end tests use `Stack` the same way, on free ports.
+"""
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from halfsky_common.keys import ensure_key_pair
+from halfsky_common.migrations import upgrade
+from halfsky_common.pgserver import DATABASES, create_database, start_embedded
+
+ROOT = Path(__file__).resolve().parents[3]
+SERVICES = ("cases", "projects", "indicators")
+DEFAULT_PORTS = {"gateway": 8000, "cases": 8101, "projects": 8102, "indicators": 8103}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def component_dir(name: str) -> Path:
+    return ROOT / "gateway" if name == "gateway" else ROOT / "services" / name
+
+
+@dataclass
+class Stack:
+    """The running system; `start()` brings it up, `stop()` takes everything down again."""
+
+    data_dir: Path = ROOT / ".data"
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    database_url: str | None = None
+    spa_dir: Path | None = None
+    host: str = "127.0.0.1"
+    log_to_files: bool = False
+    demo: bool = True
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    admin_password: str | None = None
+    urls: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _server: Any = None
+    _logs: dict[str, IO[bytes]] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.ports['gateway']}"
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        base = self.database_url or os.environ.get("DATABASE_URL")
+        if not base:
+            self._server, base = start_embedded(self.data_dir / "pg")
+        self.urls = asyncio.run(self._create_databases(base))
+        self.private_key, self.public_key = ensure_key_pair(self.data_dir / "keys")
+        for name in ("gateway", *SERVICES):
+            upgrade(component_dir(name), self.urls[name])
+        for name in (*SERVICES, "gateway"):
+            self.start_process(name)
+        for name in (*SERVICES, "gateway"):
+            self.wait_healthy(name)
+        self.admin_password = self._create_admin()
+        if self.demo:
+            self._cli("demo-data")
+
+    async def _create_databases(self, base: str) -> dict[str, str]:
+        return {name: await create_database(base, db) for name, db in DATABASES.items()}
+
+    def env_for(self, name: str) -> dict[str, str]:
+        prefix = name.upper() + "_"
+        env = {
+            **os.environ,
+            f"{prefix}DATABASE_URL": self.urls[name],
+            f"{prefix}JWT_PUBLIC_KEY_FILE": str(self.public_key),
+        }
+        if name == "gateway":
+            env["GATEWAY_JWT_PRIVATE_KEY_FILE"] = str(self.private_key)
+            for service in SERVICES:
+                env[f"GATEWAY_{service.upper()}_URL"] = f"http://{self.host}:{self.ports[service]}"
+            if self.spa_dir is not None:
+                env["GATEWAY_SPA_DIR"] = str(self.spa_dir)
+        env.update(self.extra_env.get(name, {}))
+        return env
+
+    def start_process(self, name: str) -> None:
+        """Start (or restart) one component's uvicorn."""
+        cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"halfsky_{name}.main:create_app",
+            "--factory",
+            "--host",
+            self.host,
+            "--port",
+            str(self.ports[name]),
+            "--timeout-graceful-shutdown",
+            "5",
+        ]
+        out: IO[bytes] | None = None
+        if self.log_to_files:
+            (self.data_dir / "logs").mkdir(exist_ok=True)
+            out = self._logs.get(name) or open(self.data_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115
+            self._logs[name] = out
+        self.processes[name] = subprocess.Popen(  # noqa: S603
+            cmd, env=self.env_for(name), stdout=out, stderr=subprocess.STDOUT if out else None
+        )
+
+    def stop_process(self, name: str, *, sig: int = signal.SIGTERM) -> None:
+        proc = self.processes.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def wait_healthy(self, name: str, timeout: float = 60.0) -> None:
+        url = f"http://{self.host}:{self.ports[name]}/health"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            proc = self.processes.get(name)
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {proc.returncode}")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(url, timeout=1.0).status_code == 200:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"{name} did not become healthy at {url}")
+
+    def _cli(self, *args: str) -> str:
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "halfsky_gateway.cli", *args],
+            env=self.env_for("gateway"),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def _create_admin(self) -> str | None:
+        out = self._cli("create-admin")
+        marker = "password: "
+        return out.split(marker, 1)[1].strip() if marker in out else None
+
+    def stop(self) -> None:
+        for name in ("gateway", *SERVICES):
+            self.stop_process(name)
+        for log in self._logs.values():
+            log.close()
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None
+
+
+def main() -> int:
+    spa = ROOT / "frontend" / "dist"
+    stack = Stack(
+        spa_dir=spa if (spa / "index.html").exists() else None, demo=os.environ.get("HALFSKY_DEMO", "1") != "0"
+    )
+    stopping = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        stack.start()
+        print("\n" + "=" * 64)
+        print(f"  HalfSky 半边天 is running at {stack.base_url}/")
+        print(f"  API docs: {stack.base_url}/api/docs")
+        if stack.admin_password:
+            print(f"  first admin: username 'admin', password '{stack.admin_password}' (shown once)")
+        else:
+            print("  admin user exists already (reset with HALFSKY_ADMIN_PASSWORD on a fresh .data/)")
+        if stack.demo:
+            print("  demo users (e.g. th_caseworker) use the password 'Demo-2026-halfsky'")
+        print("  Ctrl-C stops everything.")
+        print("=" * 64 + "\n", flush=True)
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(0.5)
+        print("a component exited; stopping", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Users: create, change, disable, reset passwords; all scoped to a region subtree."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from halfsky_common.problems import Problem, field_error
+from halfsky_gateway.auth.models import RefreshToken
+from halfsky_gateway.auth.passwords import check_policy, hash_password
+from halfsky_gateway.orgunits.models import OrgUnit
+from halfsky_gateway.users.models import User
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> tuple[User, OrgUnit]:
+    """The user and their org unit, or 404."""
+    row = (
+        await session.execute(
+            select(User, OrgUnit).join(OrgUnit, col(OrgUnit.id) == User.org_unit_id).where(col(User.id) == user_id)
+        )
+    ).first()
+    if row is None:
+        raise Problem(404, "No such user.")
+    return row[0], row[1]
+
+
+async def by_username(session: AsyncSession, username: str) -> tuple[User, OrgUnit] | None:
+    row = (
+        await session.execute(
+            select(User, OrgUnit)
+            .join(OrgUnit, col(OrgUnit.id) == User.org_unit_id)
+            .where(col(User.username) == username)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def list_query(*, under: str, q: str | None, role: str | None, disabled: bool | None) -> Select[Any]:
+    """Users whose unit lies under the path `under`, filtered."""
+    stmt = select(User).join(OrgUnit, col(OrgUnit.id) == User.org_unit_id).where(col(OrgUnit.path).startswith(under))
+    if q:
+        stmt = stmt.where(col(User.name).contains(q) | col(User.username).contains(q))
+    if role:
+        stmt = stmt.where(col(User.roles).contains([role]))
+    if disabled is not None:
+        stmt = stmt.where(col(User.disabled) == disabled)
+    return stmt
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    username: str,
+    name: str,
+    password: str,
+    roles: list[str],
+    org_unit: OrgUnit,
+    phone: str = "",
+    min_length: int,
+    must_change_password: bool = False,
+) -> User:
+    check_policy(password, min_length=min_length, username=username)
+    if await by_username(session, username):
+        raise Problem(409, f"The username {username} is taken.", errors=[field_error("username", "already used")])
+    user = User(
+        username=username,
+        name=name,
+        phone=phone,
+        password_hash=hash_password(password),
+        roles=sorted(set(roles)),
+        org_unit_id=org_unit.id,
+        must_change_password=must_change_password,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def revoke_refresh_tokens(session: AsyncSession, *, user_id: uuid.UUID) -> None:
+    """End every session of the user (on disable, password reset, role change)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+
+
+async def set_password(session: AsyncSession, *, user: User, password: str, min_length: int, must_change: bool) -> None:
+    check_policy(password, min_length=min_length, username=user.username)
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    user.failed_logins = 0
+    user.locked_until = None
+    touch(user)
+    await revoke_refresh_tokens(session, user_id=user.id)
+
+
+def touch(user: User) -> None:
+    user.version += 1
+    user.updated_at = datetime.now(UTC)

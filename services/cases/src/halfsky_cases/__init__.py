@@ -1,0 +1,1 @@
+"""HalfSky rights cases (维权案件)."""

@@ -1,0 +1,17 @@
+"""The cases service app (run with `uvicorn halfsky_cases.main:create_app --factory`)."""
+
+from fastapi import FastAPI
+
+from halfsky_cases.cases.routes import router as cases_router
+from halfsky_cases.config import Settings
+from halfsky_common.app import create_service_app
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(
+        name="cases",
+        title="HalfSky rights cases (维权案件)",
+        description="Intake, handling, referral, supervision and follow-up of women's and children's rights cases.",
+        settings=settings or Settings(),
+        routers=[cases_router],
+    )

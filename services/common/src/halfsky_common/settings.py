@@ -1,0 +1,34 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ISSUER = "halfsky-gateway"
+AUDIENCE = "halfsky"
+
+
+class ServiceSettings(BaseSettings):
+    """Database and token verification; a service adds its own fields."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres@localhost/halfsky",
+        description="SQLAlchemy URL of this service's own database (asyncpg driver).",
+    )
+    jwt_public_key: str = Field(default="", description="PEM of the gateway's RSA public key.")
+    jwt_public_key_file: Path | None = Field(default=None, description="File holding that PEM.")
+    jwt_issuer: str = ISSUER
+    jwt_audience: str = AUDIENCE
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    def public_key_pem(self) -> str:
+        """The PEM given inline, or read from the file."""
+        if self.jwt_public_key:
+            return self.jwt_public_key
+        if self.jwt_public_key_file is not None:
+            return self.jwt_public_key_file.read_text()
+        raise RuntimeError("no JWT public key: set *_JWT_PUBLIC_KEY or *_JWT_PUBLIC_KEY_FILE")

@@ -1,0 +1,1 @@
+"""HalfSky indicator monitoring (指标监测)."""

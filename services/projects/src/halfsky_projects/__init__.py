@@ -1,0 +1,1 @@
+"""HalfSky projects (项目化管理)."""

@@ -1,0 +1,17 @@
+"""The projects service app (run with `uvicorn halfsky_projects.main:create_app --factory`)."""
+
+from fastapi import FastAPI
+
+from halfsky_common.app import create_service_app
+from halfsky_projects.config import Settings
+from halfsky_projects.projects.routes import router as projects_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(
+        name="projects",
+        title="HalfSky projects (项目化管理)",
+        description="Federation work run as projects: application, review, implementation, money, evaluation.",
+        settings=settings or Settings(),
+        routers=[projects_router],
+    )
