@@ -20,7 +20,7 @@ from halfsky_common.pgserver import create_database, start_embedded
 _server: Any = None
 
 
-def test_server_url() -> str:
+def server_url() -> str:
     """DATABASE_URL when set, else one embedded server per test process (started on first use)."""
     global _server
     external = os.environ.get("DATABASE_URL")
@@ -35,13 +35,13 @@ def test_server_url() -> str:
 async def fresh_database(prefix: str) -> str:
     """A new, empty database for one test session; its URL."""
     name = f"test_{prefix}_{uuid.uuid4().hex[:8]}"
-    return await create_database(test_server_url(), name, drop_first=True)
+    return await create_database(server_url(), name, drop_first=True)
 
 
 _keys: tuple[str, str] | None = None
 
 
-def test_key_pair() -> tuple[str, str]:
+def shared_key_pair() -> tuple[str, str]:
     """One RSA pair per test process (private PEM, public PEM)."""
     global _keys
     if _keys is None:
@@ -64,7 +64,7 @@ def make_token(
 ) -> str:
     """A token signed with the test key, as the gateway would issue it."""
     return sign_access_token(
-        private_key_pem=private_key_pem or test_key_pair()[0],
+        private_key_pem=private_key_pem or shared_key_pair()[0],
         subject=sub or str(uuid.uuid4()),
         ttl=ttl,
         name=name,
@@ -97,3 +97,85 @@ async def truncate_all(engine: AsyncEngine, metadata: MetaData, *, keep: tuple[s
     if names:
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
+def forged_tokens(public_key_pem: str) -> dict[str, str]:
+    """Tokens every service must refuse with 401: each breaks one rule of verification."""
+    import base64
+    import json
+
+    from jose import jwt as jose_jwt
+
+    def b64(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    valid_claims = {
+        "iss": "halfsky-gateway",
+        "aud": "halfsky",
+        "sub": str(uuid.uuid4()),
+        "iat": 1_700_000_000,
+        "exp": 4_000_000_000,
+        "roles": ["admin"],
+        "org": "44",
+        "org_path": "/44/",
+        "typ": "user",
+    }
+    other_private, _ = generate_key_pair()
+    return {
+        "alg_none": f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(valid_claims)}.",
+        "hs256_with_public_key": _hs256(valid_claims, public_key_pem),
+        "expired": make_token(ttl=timedelta(minutes=-5)),
+        "wrong_audience": make_token(aud="someone-else"),
+        "wrong_issuer": make_token(iss="evil-issuer"),
+        "other_key": make_token(private_key_pem=other_private),
+        "garbage": "not.a.token",
+        "tampered_claims": _tamper(make_token(roles=["hotline_operator"]), jose_jwt),
+    }
+
+
+def _hs256(claims: dict[str, Any], secret: str) -> str:
+    import hashlib
+    import hmac
+    import json
+    from base64 import urlsafe_b64encode
+
+    def b64(raw: bytes) -> str:
+        return urlsafe_b64encode(raw).decode().rstrip("=")
+
+    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64(json.dumps(claims).encode())
+    sig = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64(sig)}"
+
+
+def _tamper(token: str, jose_jwt: Any) -> str:
+    """Swap the payload for one claiming admin, keeping the original signature."""
+    import base64
+    import json
+
+    head, body, sig = token.split(".")
+    claims = jose_jwt.get_unverified_claims(token)
+    claims["roles"] = ["admin"]
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{head}.{forged}.{sig}"
+
+
+async def schema_drift(url: str, metadata: MetaData) -> list[Any]:
+    """What autogenerate would change between the migrated database and the models (empty means none)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from halfsky_common.db import async_url
+
+    engine = create_async_engine(async_url(url))
+
+    def compare(conn: Any) -> list[Any]:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(ctx, metadata))
+
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(compare)
+    finally:
+        await engine.dispose()
