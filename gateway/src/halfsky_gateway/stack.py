@@ -156,11 +156,6 @@ class Stack:
         self.start_process(name)
         self.wait_healthy(name)
 
-    def restart_process(self, name: str) -> None:
-        self.stop_process(name)
-        self.start_process(name)
-        self.wait_healthy(name)
-
     def _cli(self, *args: str) -> str:
         result = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "halfsky_gateway.cli", *args],
