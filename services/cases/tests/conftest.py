@@ -1,5 +1,6 @@
 """Fixtures of the cases suite: a migrated database of its own, the app in-process, a clean slate per test."""
 
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from halfsky_common.migrations import upgrade_async
 from halfsky_common.testing import fresh_database, running, shared_key_pair, truncate_all
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # for cases_factories (uniquely named: one pytest run covers all)
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,20 @@ from fastapi import FastAPI
 
 from halfsky_cases.cases.routes import router as cases_router
 from halfsky_cases.config import Settings
+from halfsky_cases.protection.crypto import load_cipher
+from halfsky_cases.protection.routes import router as access_log_router
 from halfsky_common.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or Settings()
+    app = create_service_app(
         name="cases",
         title="HalfSky rights cases (维权案件)",
         description="Intake, handling, referral, supervision and follow-up of women's and children's rights cases.",
-        settings=settings or Settings(),
-        routers=[cases_router],
+        settings=settings,
+        # fixed paths before /cases/{case_id}
+        routers=[access_log_router, cases_router],
     )
+    app.state.cipher = load_cipher(settings)
+    return app
