@@ -29,8 +29,15 @@ async def db_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def app(db_url: str) -> FastAPI:
-    return create_app(Settings(database_url=db_url, jwt_public_key=shared_key_pair()[1]))
+def settings(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=db_url, jwt_public_key=shared_key_pair()[1], data_dir=tmp_path_factory.mktemp("cases-data")
+    )
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
 
 
 @pytest.fixture(scope="session")

@@ -11,16 +11,23 @@ from halfsky_common.requestid import request_id_var
 
 
 def log_access(
-    session: AsyncSession, *, actor: Principal, case: Case, fields: list[str], reason: str = "", **detail: Any
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    case: Case | None,
+    fields: list[str],
+    org_path: str = "",
+    reason: str = "",
+    **detail: Any,
 ) -> AccessLog:
-    """Record that `actor` saw these fields of `case` in full (committed with the request)."""
+    """Record that `actor` saw these fields (of `case`, or of a person) in full; committed with the request."""
     entry = AccessLog(
         actor_id=actor.id,
         actor_name=actor.name,
         actor_roles=sorted(actor.roles),
-        case_id=case.id,
-        case_number=case.number,
-        org_path=case.org_path,
+        case_id=case.id if case else None,
+        case_number=case.number if case else "",
+        org_path=case.org_path if case else org_path,
         fields=fields,
         reason=reason,
         request_id=request_id_var.get(),
