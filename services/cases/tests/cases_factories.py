@@ -71,3 +71,14 @@ def case_payload(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+async def new_case(client: Any, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    """Register a case and return its detail."""
+    r = await client.post("/cases", json=case_payload(**overrides), headers=headers)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def if_match(headers: dict[str, str], version: int) -> dict[str, str]:
+    return {**headers, "If-Match": f'W/"{version}"'}
