@@ -7,11 +7,13 @@ from halfsky_cases.attachments.routes import router as attachments_router
 from halfsky_cases.attachments.storage import LocalStorage
 from halfsky_cases.cases.routes import router as cases_router
 from halfsky_cases.config import Settings
+from halfsky_cases.export.routes import router as export_router
 from halfsky_cases.legal.routes import router as legal_router
 from halfsky_cases.parties.routes import router as persons_router
 from halfsky_cases.protection.crypto import load_cipher
 from halfsky_cases.protection.routes import router as access_log_router
 from halfsky_cases.referrals.routes import router as referrals_router
+from halfsky_cases.stats.routes import router as stats_router
 from halfsky_cases.supervision.routes import router as supervision_router
 from halfsky_cases.transfers.routes import router as transfers_router
 from halfsky_common.app import create_service_app
@@ -27,6 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Fixed paths (/cases/partners, /cases/transfers, ...) must come before /cases/{case_id}.
         routers=[
             access_log_router,
+            stats_router,
+            export_router,
             persons_router,
             transfers_router,
             supervision_router,
