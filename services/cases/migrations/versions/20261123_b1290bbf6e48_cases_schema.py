@@ -165,7 +165,7 @@ def upgrade() -> None:
     op.create_index('ix_rights_case_received_org', 'rights_case', ['received_org_path'], unique=False, postgresql_ops={'received_org_path': 'text_pattern_ops'})
     op.create_index('ix_rights_case_search', 'rights_case', ['search_bigrams'], unique=False, postgresql_using='gin')
     op.create_index(op.f('ix_rights_case_victim_id'), 'rights_case', ['victim_id'], unique=False)
-    op.create_index('ix_rights_case_worklist', 'rights_case', ['urgent', 'received_at', 'id'], unique=False)
+    op.create_index('ix_rights_case_received_at', 'rights_case', ['received_at'], unique=False)
     op.create_table('case_event',
     sa.Column('id', sa.BigInteger(), autoincrement=True, nullable=False),
     sa.Column('case_id', sa.Uuid(), nullable=False),
@@ -234,7 +234,7 @@ def downgrade() -> None:
     op.drop_table('case_link')
     op.drop_index('ix_case_event_case_at', table_name='case_event')
     op.drop_table('case_event')
-    op.drop_index('ix_rights_case_worklist', table_name='rights_case')
+    op.drop_index('ix_rights_case_received_at', table_name='rights_case')
     op.drop_index(op.f('ix_rights_case_victim_id'), table_name='rights_case')
     op.drop_index('ix_rights_case_search', table_name='rights_case', postgresql_using='gin')
     op.drop_index('ix_rights_case_received_org', table_name='rights_case', postgresql_ops={'received_org_path': 'text_pattern_ops'})

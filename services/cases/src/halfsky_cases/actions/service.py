@@ -6,11 +6,10 @@ from sqlmodel import col
 
 from halfsky_cases.actions.models import CaseAction
 from halfsky_cases.actions.schemas import ActionIn
-from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.enums import Status
 from halfsky_cases.cases.models import Case
-from halfsky_cases.cases.timeline import add_event
-from halfsky_common.audit import record, utcnow
+from halfsky_cases.cases.timeline import note_change
+from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem
 
@@ -38,25 +37,17 @@ async def add_action(*, session: AsyncSession, case: Case, data: ActionIn, actor
     )
     session.add(action)
     await session.flush()
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="action",
         summary=f"{data.kind.value}: {data.summary[:80]}",
+        action="case.action",
+        audit={"action_kind": data.kind.value},
         action_id=str(action.id),
         action_kind=data.kind.value,
         result=action.result,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
-        action="case.action",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
-        action_kind=data.kind.value,
     )
     return action
 

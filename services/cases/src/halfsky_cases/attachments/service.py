@@ -8,10 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from halfsky_cases.actions.service import ensure_workable
 from halfsky_cases.attachments.models import Attachment
 from halfsky_cases.attachments.storage import Storage
-from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.models import Case
-from halfsky_cases.cases.timeline import add_event
-from halfsky_common.audit import record
+from halfsky_cases.cases.timeline import note_change
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
 
@@ -72,25 +70,18 @@ async def store(
         uploaded_by_name=actor.name,
     )
     session.add(attachment)
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="attachment_added",
         summary=f"附件: {filename}",
-        attachment_id=str(attachment_id),
-        sha256=attachment.sha256,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="attachment.upload",
         entity_type="attachment",
         entity_id=attachment_id,
-        org_path=case.org_path,
-        case_id=str(case.id),
-        size=len(data),
+        audit={"case_id": str(case.id), "size": len(data)},
+        attachment_id=str(attachment_id),
+        sha256=attachment.sha256,
     )
     await session.flush()
     await storage.put(key, data)

@@ -36,7 +36,7 @@ class Case(Base, table=True):
         Index(
             "ix_rights_case_received_org", "received_org_path", postgresql_ops={"received_org_path": "text_pattern_ops"}
         ),
-        Index("ix_rights_case_worklist", "urgent", "received_at", "id"),
+        Index("ix_rights_case_received_at", "received_at"),
         Index("ix_rights_case_search", "search_bigrams", postgresql_using="gin"),
     )
 

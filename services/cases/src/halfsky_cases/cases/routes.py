@@ -1,7 +1,7 @@
 """HTTP layer of cases: intake, list, detail, edits, workflow, assignment, risk, duplicates, timeline."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -55,7 +55,7 @@ class CaseReceipt(BaseModel):
     id: uuid.UUID
     number: str
     status: Status
-    received_at: Any
+    received_at: datetime
     risk_level: RiskLevel
     urgent: bool
 
@@ -81,7 +81,9 @@ async def _create(
             endpoint=endpoint,
             fingerprint=idempotency.request_hash(body.model_dump(mode="json")),
         )
-        if first is not None and first.response is not None:
+        if first is not None:
+            if first.response is None:
+                raise Problem(409, "The first request with this Idempotency-Key has not finished.")
             return JSONResponse(
                 first.response,
                 status_code=first.status_code or 201,

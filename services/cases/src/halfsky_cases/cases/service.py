@@ -7,17 +7,16 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.access import ensure_case_visible
 from halfsky_cases.cases.enums import Category, Status
 from halfsky_cases.cases.intake import record_assessment, search_text
 from halfsky_cases.cases.models import Case, CaseLink, CaseParty, RiskAssessment
 from halfsky_cases.cases.risk import RiskAnswers
 from halfsky_cases.cases.schemas import CaseUpdate, check_categories
-from halfsky_cases.cases.timeline import add_event
+from halfsky_cases.cases.timeline import note_change
 from halfsky_cases.cases.workflow import TransitionInput, apply_transition
 from halfsky_cases.parties.models import Person
-from halfsky_common.audit import record, utcnow
+from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
 
@@ -98,17 +97,13 @@ async def update_case(*, session: AsyncSession, case: Case, data: CaseUpdate, ac
     if changed:
         case.search_text = search_text(case, await party_names(session=session, case=case))
         _touch(case)
-        add_event(
-            session, case_id=case.id, actor=actor, kind="updated", summary="修改: " + ", ".join(changed), fields=changed
-        )
-        record(
+        note_change(
             session,
-            AuditEntry,
+            case=case,
             actor=actor,
+            kind="updated",
+            summary="修改: " + ", ".join(changed),
             action="case.update",
-            entity_type="case",
-            entity_id=case.id,
-            org_path=case.org_path,
             fields=changed,
         )
     return changed
@@ -124,25 +119,17 @@ async def transition_case(
     detail = {k: v for k, v in vars(given).items() if v not in ("", None)}
     if "resolution_type" in detail:
         detail["resolution_type"] = str(detail["resolution_type"])
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="transition",
+        summary=f"{previous.value} → {target.value}",
+        action=f"case.{target.value}",
+        audit={"from_status": previous.value},
         from_status=previous.value,
         to_status=target.value,
-        summary=f"{previous.value} → {target.value}",
         **detail,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
-        action=f"case.{target.value}",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
-        from_status=previous.value,
     )
 
 
@@ -155,24 +142,16 @@ async def assign_case(
     previous = case.handler_name
     case.handler_id, case.handler_name, case.assigned_at = handler_id, handler_name, utcnow()
     _touch(case)
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="assigned",
         summary=f"承办人: {handler_name}",
+        action="case.assign",
+        audit={"handler_id": handler_id},
         handler_id=handler_id,
         previous=previous,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
-        action="case.assign",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
-        handler_id=handler_id,
     )
 
 
@@ -181,23 +160,15 @@ async def reassess_risk(*, session: AsyncSession, case: Case, answers: RiskAnswe
     before = case.risk_level
     assessment = record_assessment(session, case=case, answers=answers, actor=actor)
     _touch(case)
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="risk_assessed",
         summary=f"风险评估: {before} → {assessment.level}",
-        score=assessment.score,
-        level=assessment.level,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="case.risk",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
+        audit={"level": assessment.level},
+        score=assessment.score,
         level=assessment.level,
     )
     await session.flush()
@@ -220,23 +191,13 @@ async def decide_duplicate(
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise Problem(404, "These cases are not linked.")
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="duplicate_decided",
         summary=f"重复判断: {status}",
-        other_case_id=str(other_id),
-        status=status,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="case.duplicate",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
         other_case_id=str(other_id),
         status=status,
     )

@@ -5,13 +5,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_cases.actions.service import ensure_workable
-from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.deadlines import today
 from halfsky_cases.cases.models import Case
-from halfsky_cases.cases.timeline import add_event
+from halfsky_cases.cases.timeline import note_change
 from halfsky_cases.legal.models import LegalMeasure
 from halfsky_cases.legal.schemas import MeasureIn, MeasureKind, MeasureTransitionIn
-from halfsky_common.audit import record, utcnow
+from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
 
@@ -66,25 +65,19 @@ async def add_measure(*, session: AsyncSession, case: Case, data: MeasureIn, act
     )
     session.add(measure)
     await session.flush()
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="legal_measure",
         summary=f"{LABELS[data.kind]}: {measure.status}",
-        measure_id=str(measure.id),
-        measure_kind=data.kind.value,
-        status=measure.status,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="legal_measure.create",
         entity_type="legal_measure",
         entity_id=measure.id,
-        org_path=case.org_path,
-        kind=data.kind.value,
+        audit={"kind": data.kind.value},
+        measure_id=str(measure.id),
+        measure_kind=data.kind.value,
+        status=measure.status,
     )
     return measure
 
@@ -127,22 +120,17 @@ async def move_measure(
     measure.status = data.to
     measure.version += 1
     measure.updated_at = utcnow()
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="legal_measure",
         summary=f"{LABELS[kind]}: {data.to}",
-        measure_id=str(measure.id),
-        measure_kind=kind.value,
-        status=data.to,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action=f"legal_measure.{data.to}",
         entity_type="legal_measure",
         entity_id=measure.id,
-        org_path=case.org_path,
+        audit={},
+        measure_id=str(measure.id),
+        measure_kind=kind.value,
+        status=data.to,
     )

@@ -8,16 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_cases.actions.service import ensure_workable
-from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.access import case_filter
 from halfsky_cases.cases.models import Case
-from halfsky_cases.cases.timeline import add_event
+from halfsky_cases.cases.timeline import note_change
 from halfsky_cases.parties.models import Person
 from halfsky_cases.parties.service import masked_phone
 from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_cases.referrals.models import Partner, Referral
 from halfsky_cases.referrals.schemas import ReferralPublic
-from halfsky_common.audit import record, utcnow
+from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
 
@@ -69,25 +68,18 @@ async def refer(
     )
     session.add(referral)
     await session.flush()
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="referral_sent",
         summary=f"转介 {partner.name}: {service}",
-        referral_id=str(referral.id),
-        service=service,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="referral.send",
         entity_type="referral",
         entity_id=referral.id,
-        org_path=case.org_path,
-        case_id=str(case.id),
-        partner=partner.name,
+        audit={"case_id": str(case.id), "partner": partner.name},
+        referral_id=str(referral.id),
+        service=service,
     )
     return referral
 
@@ -107,23 +99,17 @@ async def move(*, session: AsyncSession, referral: Referral, case: Case, to: str
     else:
         referral.completed_at, referral.outcome = now, note
     referral.version += 1
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind=f"referral_{to}",
         summary=f"转介 {to}: {note[:80]}",
-        referral_id=str(referral.id),
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action=f"referral.{to}",
         entity_type="referral",
         entity_id=referral.id,
-        org_path=case.org_path,
-        case_id=str(case.id),
+        audit={"case_id": str(case.id)},
+        referral_id=str(referral.id),
     )
 
 

@@ -7,13 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.deadlines import today
 from halfsky_cases.cases.models import Case
-from halfsky_cases.cases.timeline import add_event
+from halfsky_cases.cases.timeline import note_change
 from halfsky_cases.supervision.models import Supervision
 from halfsky_cases.supervision.schemas import SupervisionPublic
-from halfsky_common.audit import record, utcnow
+from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
 
@@ -38,23 +37,15 @@ async def order(*, session: AsyncSession, case: Case, instruction: str, due_on: 
     )
     session.add(item)
     await session.flush()
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="supervision_ordered",
         summary=f"督办, 期限 {due_on}",
-        supervision_id=str(item.id),
-        due_on=due_on.isoformat(),
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="case.supervise",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
+        audit={"due_on": due_on.isoformat()},
+        supervision_id=str(item.id),
         due_on=due_on.isoformat(),
     )
     return item
@@ -66,22 +57,15 @@ async def answer(*, session: AsyncSession, item: Supervision, case: Case, reply:
         raise Problem(409, f"This supervision is {item.status}.")
     item.status, item.reply, item.replied_by_name, item.replied_at = "replied", reply, actor.name, utcnow()
     item.version += 1
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="supervision_replied",
         summary=f"督办回复: {reply[:80]}",
-        supervision_id=str(item.id),
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="case.supervise.reply",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
+        audit={},
+        supervision_id=str(item.id),
     )
 
 
@@ -91,22 +75,15 @@ async def close(*, session: AsyncSession, item: Supervision, case: Case, actor: 
         raise Problem(409 if item.status == "closed" else 403, "Only the supervising unit closes an open supervision.")
     item.status, item.closed_at = "closed", utcnow()
     item.version += 1
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="supervision_closed",
         summary="督办办结",
-        supervision_id=str(item.id),
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
         action="case.supervise.close",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
+        audit={},
+        supervision_id=str(item.id),
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import col
 from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.enums import OPEN_STATUSES
 from halfsky_cases.cases.models import Case
-from halfsky_cases.cases.timeline import add_event
+from halfsky_cases.cases.timeline import add_event, note_change
 from halfsky_cases.transfers.models import Transfer
 from halfsky_cases.transfers.schemas import TransferPublic
 from halfsky_common.audit import record, utcnow
@@ -55,25 +55,16 @@ async def request_transfer(
     )
     session.add(transfer)
     await session.flush()
-    add_event(
+    note_change(
         session,
-        case_id=case.id,
+        case=case,
         actor=actor,
         kind="transfer_requested",
         summary=f"{LABELS[transfer.kind]} → {to_org_path}",
+        action="case.transfer.request",
+        audit={"to_org_path": to_org_path, "kind": transfer.kind},
         transfer_id=str(transfer.id),
         to_org_path=to_org_path,
-    )
-    record(
-        session,
-        AuditEntry,
-        actor=actor,
-        action="case.transfer.request",
-        entity_type="case",
-        entity_id=case.id,
-        org_path=case.org_path,
-        to_org_path=to_org_path,
-        kind=transfer.kind,
     )
     return transfer
 
