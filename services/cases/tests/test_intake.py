@@ -154,3 +154,10 @@ async def test_risk_questionnaire_sets_level_and_urgent(client: httpx.AsyncClien
 
 def client_scoped() -> dict[str, str]:
     return partner("cases:intake", TIANHE, client_id="th-mobile", agency="mobile_app")
+
+
+async def test_a_person_from_another_region_cannot_be_reused(client: httpx.AsyncClient) -> None:
+    there = (await client.post("/cases", json=case_payload(), headers=user(["case_worker"], YUEXIU))).json()
+    r = await client.post("/cases", json=case_payload(victim=None, victim_id=there["victim_id"]), headers=CASE_WORKER)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "victim_id"
+    assert (await client.get(f"/cases/persons/{there['victim_id']}", headers=CASE_WORKER)).status_code == 404

@@ -70,7 +70,7 @@ async def test_partner_sees_and_moves_only_its_own_referrals(client: httpx.Async
             f"/cases/{case['id']}/referrals", json={"partner_id": shelter["id"], "service": "shelter"}, headers=WORKER
         )
     ).json()
-    mine = (await client.get("/cases/referrals", headers=LEGAL_AID)).json()
+    mine = (await client.get("/cases/referrals", headers=LEGAL_AID)).json()["items"]
     assert [x["id"] for x in mine] == [to_aid["id"]]
     assert mine[0]["case_number"] == case["number"] and "****" in mine[0]["victim_phone"]
     assert (await client.get(f"/cases/referrals/{to_shelter['id']}", headers=LEGAL_AID)).status_code == 404
@@ -102,7 +102,13 @@ async def test_partner_sees_and_moves_only_its_own_referrals(client: httpx.Async
     ).status_code == 403
     assert (await client.get(f"/cases/{case['id']}/referrals", headers=LEGAL_AID)).status_code == 403
     assert len((await client.get(f"/cases/{case['id']}/referrals", headers=WORKER)).json()) == 2
-    assert (await client.get("/cases/referrals", headers=user(["case_worker"], YUEXIU))).json() == []
+    assert (await client.get("/cases/referrals", headers=user(["case_worker"], YUEXIU))).json()["items"] == []
+    region = (await client.get("/cases/referrals", params={"limit": 1}, headers=WORKER)).json()
+    assert len(region["items"]) == 1 and region["has_more"] is True
+    rest = (
+        await client.get("/cases/referrals", params={"limit": 1, "cursor": region["next_cursor"]}, headers=WORKER)
+    ).json()
+    assert {region["items"][0]["id"], rest["items"][0]["id"]} == {to_aid["id"], to_shelter["id"]}
 
 
 async def test_referral_to_a_partner_outside_the_region_is_refused(client: httpx.AsyncClient) -> None:

@@ -27,6 +27,7 @@ from halfsky_common.audit import record
 from halfsky_common.auth import Principal, require_roles, require_scope
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
+from halfsky_common.pagination import Page, SortKey, paginate
 from halfsky_common.problems import Problem, field_error
 
 router = APIRouter(tags=["referrals"])
@@ -103,19 +104,24 @@ async def add_point(body: ServicePointIn, session: Session, user: Registrar) -> 
     return ServicePointPublic.model_validate(point, from_attributes=True)
 
 
-@router.get("/referrals", response_model=list[ReferralPublic], summary="Referrals: a partner's own, or the region's")
+@router.get("/referrals", response_model=Page[ReferralPublic], summary="Referrals: a partner's own, or the region's")
 async def list_referrals(
     session: Session,
     cipher: Cipher,
     user: ReferralReader,
     status: Literal["sent", "accepted", "declined", "completed"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 100,
-) -> list[ReferralPublic]:
-    stmt = service.joined(select(Referral, *service.JOINED)).where(service.referral_filter(user))
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ReferralPublic]:
+    stmt = service.joined(select(Referral)).where(service.referral_filter(user))
     if status:
         stmt = stmt.where(col(Referral.status) == status)
-    rows = await session.execute(stmt.order_by(col(Referral.sent_at).desc()).limit(limit))
-    return [service.to_public(r, c, p, v, cipher) for r, c, p, v in rows.all()]
+    keys = [SortKey(col(Referral.sent_at), descending=True), SortKey(col(Referral.id), descending=True)]
+    page, next_cursor, has_more, _ = await paginate(session, stmt, keys=keys, cursor=cursor, limit=limit)
+    found = await service.with_context(session=session, ids=[r.id for r in page])
+    return Page(
+        items=[service.to_public(*found[r.id], cipher) for r in page], next_cursor=next_cursor, has_more=has_more
+    )
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralPublic, summary="One referral")

@@ -138,6 +138,16 @@ async def get_referral(
     return row[0], row[1], row[2], row[3]
 
 
+async def with_context(
+    *, session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[Referral, Case, Partner, Person]]:
+    """Referrals with their case, partner and victim, by id (for a page already filtered)."""
+    if not ids:
+        return {}
+    rows = await session.execute(joined(select(Referral, *JOINED)).where(col(Referral.id).in_(ids)))
+    return {r.id: (r, c, p, v) for r, c, p, v in rows.all()}
+
+
 def to_public(referral: Referral, case: Case, partner: Partner, victim: Person, cipher: FieldCipher) -> ReferralPublic:
     return ReferralPublic(
         **referral.model_dump(exclude={"partner_client_id"}),
