@@ -94,6 +94,8 @@ class Stack:
             f"{prefix}DATABASE_URL": self.urls[name],
             f"{prefix}JWT_PUBLIC_KEY_FILE": str(self.public_key),
         }
+        if name == "cases":
+            env["CASES_DATA_DIR"] = str(self.data_dir / "cases")  # attachments and the field-encryption key
         if name == "gateway":
             env["GATEWAY_JWT_PRIVATE_KEY_FILE"] = str(self.private_key)
             for service in SERVICES:
