@@ -1,6 +1,7 @@
 """Every projects table, imported in one place for Alembic."""
 
 from halfsky_projects.base import AuditEntry, Base
-from halfsky_projects.projects.models import Project
+from halfsky_projects.idempotency import IdempotencyRecord
+from halfsky_projects.projects.models import Project, ProjectCounter, ProjectEvent, ProjectReview
 
-__all__ = ["AuditEntry", "Base", "Project"]
+__all__ = ["AuditEntry", "Base", "IdempotencyRecord", "Project", "ProjectCounter", "ProjectEvent", "ProjectReview"]
