@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
 from halfsky_projects.config import Settings
+from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
 
 
@@ -13,5 +14,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="HalfSky projects (项目化管理)",
         description="Federation work run as projects: application, review, implementation, money, evaluation.",
         settings=settings or Settings(),
-        routers=[projects_router],
+        routers=[plans_router, projects_router],
     )
