@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
+from halfsky_projects.activities.models import Activity, ActivityKind
+from halfsky_projects.beneficiaries.models import Beneficiary, Outcome, OutcomeKind
+from halfsky_projects.loans.models import LoanStatus, MicroLoan
 from halfsky_projects.plans.models import ReportedActual
 
 Rows = Select[*tuple[Any, ...]]
@@ -45,7 +48,73 @@ class Source:
     distinct_person: bool = False
 
 
-RECORD_SOURCES: dict[Measure, Source] = {}
+def _outcomes(kind: OutcomeKind, *, value: Any = None) -> Callable[[], Rows]:
+    def raw() -> Rows:
+        stmt: Rows = select(
+            col(Outcome.project_id).label("project_id"),
+            col(Outcome.org_path).label("org_path"),
+            col(Outcome.label).label("label"),
+            col(Outcome.achieved_on).label("on_date"),
+            (value if value is not None else literal(1)).label("value"),
+            func.cast(col(Outcome.beneficiary_id), String).label("person"),
+        )
+        return stmt.where(col(Outcome.kind) == kind)
+
+    return raw
+
+
+def _registered() -> Rows:
+    return select(
+        col(Beneficiary.project_id).label("project_id"),
+        col(Beneficiary.org_path).label("org_path"),
+        literal("").label("label"),
+        col(Beneficiary.registered_on).label("on_date"),
+        literal(1).label("value"),
+        func.cast(col(Beneficiary.id), String).label("person"),
+    )
+
+
+def _activities(value: Any, kind: ActivityKind | None = None) -> Callable[[], Rows]:
+    def raw() -> Rows:
+        stmt: Rows = select(
+            col(Activity.project_id).label("project_id"),
+            col(Activity.org_path).label("org_path"),
+            col(Activity.label).label("label"),
+            col(Activity.held_on).label("on_date"),
+            value.label("value"),
+            literal(None, type_=String).label("person"),
+        )
+        return stmt.where(col(Activity.kind) == kind) if kind else stmt
+
+    return raw
+
+
+def _jobs_from_loans() -> Rows:
+    stmt: Rows = select(
+        col(MicroLoan.project_id).label("project_id"),
+        col(MicroLoan.org_path).label("org_path"),
+        literal("").label("label"),
+        col(MicroLoan.granted_on).label("on_date"),
+        col(MicroLoan.jobs_created).label("value"),
+        literal(None, type_=String).label("person"),
+    )
+    return stmt.where(col(MicroLoan.status) == LoanStatus.granted)
+
+
+RECORD_SOURCES: dict[Measure, Source] = {
+    Measure.women_trained: Source(_outcomes(OutcomeKind.trained), distinct_person=True),
+    Measure.women_certified: Source(_outcomes(OutcomeKind.certified), distinct_person=True),
+    Measure.women_employed: Source(_outcomes(OutcomeKind.employed), distinct_person=True),
+    Measure.businesses_started: Source(_outcomes(OutcomeKind.business_started), distinct_person=True),
+    Measure.screenings_done: Source(_outcomes(OutcomeKind.screened), distinct_person=True),
+    Measure.loans_granted: Source(_outcomes(OutcomeKind.loan)),
+    Measure.loan_amount_fen: Source(_outcomes(OutcomeKind.loan, value=col(Outcome.amount_fen))),
+    Measure.jobs_created: Source(_jobs_from_loans),
+    Measure.beneficiaries_registered: Source(_registered, distinct_person=True),
+    Measure.activities_held: Source(_activities(literal(1))),
+    Measure.trainings_held: Source(_activities(literal(1), ActivityKind.training)),
+    Measure.activity_participants: Source(_activities(col(Activity.participant_count))),
+}
 
 
 def record_based(measure: str) -> bool:
