@@ -9,6 +9,7 @@ from halfsky_projects.beneficiaries.routes import router as beneficiaries_router
 from halfsky_projects.campaigns.routes import router as campaigns_router
 from halfsky_projects.config import Settings
 from halfsky_projects.loans.routes import router as loans_router
+from halfsky_projects.money.routes import router as money_router
 from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
 
@@ -27,5 +28,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             beneficiaries_router,
             activities_router,
             campaigns_router,
+            money_router,
         ],
     )

@@ -7,6 +7,7 @@ from halfsky_projects.beneficiaries.models import Beneficiary, Outcome
 from halfsky_projects.campaigns.models import CampaignPhase, ResponsibilityLetter
 from halfsky_projects.idempotency import IdempotencyRecord
 from halfsky_projects.loans.models import LoanStep, MicroLoan
+from halfsky_projects.money.models import BudgetLine, Expenditure
 from halfsky_projects.plans.models import ReportedActual, Target
 from halfsky_projects.projects.models import Project, ProjectCounter, ProjectEvent, ProjectReview
 
@@ -18,7 +19,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Beneficiary",
+    "BudgetLine",
     "CampaignPhase",
+    "Expenditure",
     "IdempotencyRecord",
     "LoanStep",
     "MicroLoan",

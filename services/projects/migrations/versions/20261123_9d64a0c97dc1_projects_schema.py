@@ -1,8 +1,8 @@
 """projects schema
 
-Revision ID: 5e860b7c5e6c
+Revision ID: 9d64a0c97dc1
 Revises: 
-Create Date: 2026-11-23 19:30:05.429850
+Create Date: 2026-11-23 19:37:39.084909
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '5e860b7c5e6c'
+revision: str = '9d64a0c97dc1'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -160,6 +160,22 @@ def upgrade() -> None:
     )
     op.create_index('ix_beneficiary_org', 'beneficiary', ['org_path', 'registered_on'], unique=False, postgresql_ops={'org_path': 'text_pattern_ops'})
     op.create_index('ix_beneficiary_project', 'beneficiary', ['project_id', 'registered_on'], unique=False)
+    op.create_table('budget_line',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('project_id', sa.Uuid(), nullable=False),
+    sa.Column('org_path', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=30), nullable=False),
+    sa.Column('item', sa.String(length=100), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('project_id', 'source', 'item', name='uq_budget_line_source_item')
+    )
+    op.create_index('ix_budget_line_org', 'budget_line', ['org_path'], unique=False, postgresql_ops={'org_path': 'text_pattern_ops'})
+    op.create_index(op.f('ix_budget_line_project_id'), 'budget_line', ['project_id'], unique=False)
     op.create_table('campaign_phase',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('project_id', sa.Uuid(), nullable=False),
@@ -258,6 +274,29 @@ def upgrade() -> None:
     sa.UniqueConstraint('activity_id', 'beneficiary_id', name='uq_attendance_person')
     )
     op.create_index(op.f('ix_attendance_activity_id'), 'attendance', ['activity_id'], unique=False)
+    op.create_table('expenditure',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('project_id', sa.Uuid(), nullable=False),
+    sa.Column('budget_line_id', sa.Uuid(), nullable=False),
+    sa.Column('org_path', sa.Text(), nullable=False),
+    sa.Column('spent_on', sa.Date(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('payee', sa.String(length=200), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('voucher_id', sa.Uuid(), nullable=False),
+    sa.Column('over_budget', sa.Boolean(), nullable=False),
+    sa.Column('override_reason', sa.Text(), nullable=False),
+    sa.Column('overridden_by', sa.String(length=200), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['budget_line_id'], ['budget_line.id'], ),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['voucher_id'], ['attachment.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_expenditure_line', 'expenditure', ['budget_line_id'], unique=False)
+    op.create_index('ix_expenditure_org', 'expenditure', ['org_path', 'spent_on'], unique=False, postgresql_ops={'org_path': 'text_pattern_ops'})
+    op.create_index('ix_expenditure_project', 'expenditure', ['project_id', 'spent_on'], unique=False)
     op.create_table('micro_loan',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('project_id', sa.Uuid(), nullable=False),
@@ -351,6 +390,10 @@ def downgrade() -> None:
     op.drop_index('ix_micro_loan_project', table_name='micro_loan')
     op.drop_index('ix_micro_loan_org', table_name='micro_loan', postgresql_ops={'org_path': 'text_pattern_ops'})
     op.drop_table('micro_loan')
+    op.drop_index('ix_expenditure_project', table_name='expenditure')
+    op.drop_index('ix_expenditure_org', table_name='expenditure', postgresql_ops={'org_path': 'text_pattern_ops'})
+    op.drop_index('ix_expenditure_line', table_name='expenditure')
+    op.drop_table('expenditure')
     op.drop_index(op.f('ix_attendance_activity_id'), table_name='attendance')
     op.drop_table('attendance')
     op.drop_table('attachment_blob')
@@ -366,6 +409,9 @@ def downgrade() -> None:
     op.drop_table('plan_target')
     op.drop_index(op.f('ix_campaign_phase_project_id'), table_name='campaign_phase')
     op.drop_table('campaign_phase')
+    op.drop_index(op.f('ix_budget_line_project_id'), table_name='budget_line')
+    op.drop_index('ix_budget_line_org', table_name='budget_line', postgresql_ops={'org_path': 'text_pattern_ops'})
+    op.drop_table('budget_line')
     op.drop_index('ix_beneficiary_project', table_name='beneficiary')
     op.drop_index('ix_beneficiary_org', table_name='beneficiary', postgresql_ops={'org_path': 'text_pattern_ops'})
     op.drop_table('beneficiary')
