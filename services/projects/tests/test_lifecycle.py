@@ -15,6 +15,7 @@ REACHABLE = {
     "in_progress": ["submit", "start_review", "@review", "approve", "start"],
     "suspended": ["submit", "start_review", "@review", "approve", "start", "suspend"],
     "closing": ["submit", "start_review", "@review", "approve", "start", "request_close"],
+    "closed": ["submit", "start_review", "@review", "approve", "start", "request_close", "@final", "close"],
 }
 MANAGER_ACTIONS = {"submit", "start", "request_close"}
 
@@ -25,10 +26,29 @@ async def _project_in(api, status: str) -> str:
         if step == "@review":
             assert (await api.review(project["id"])).status_code == 201
             continue
+        if step == "@final":
+            await _final_evaluation(api, project["id"])
+            continue
         who = api.pm if step in MANAGER_ACTIONS else api.leader
         r = await api.act(project["id"], step, who, reason="需要补充材料")
         assert r.status_code == 200, (status, step, r.text)
     return str(project["id"])
+
+
+async def _final_evaluation(api, pid: str) -> None:
+    report = await api.client.post(
+        f"/projects/{pid}/attachments?filename=终期评估报告.pdf",
+        content=b"%PDF-1.4",
+        headers={**api.pm, "Content-Type": "application/pdf"},
+    )
+    body = {
+        "kind": "final",
+        "conducted_on": "2026-12-20",
+        "evaluator": "区妇联",
+        "continue_next_round": False,
+        "report_id": report.json()["id"],
+    }
+    assert (await api.client.post(f"/projects/{pid}/evaluations", json=body, headers=api.pm)).status_code == 201
 
 
 @pytest.mark.parametrize("status", sorted(REACHABLE))
@@ -42,7 +62,7 @@ async def test_every_action_from_every_status(api, status: str) -> None:
     for action in sorted(allowed):
         fresh = await _project_in(api, status)
         if action == "close":
-            continue  # closing needs a final evaluation: see test_evaluations
+            await _final_evaluation(api, fresh)
         if action == "approve":
             assert (await api.review(fresh)).status_code == 201
         who = api.pm if action in MANAGER_ACTIONS else api.leader

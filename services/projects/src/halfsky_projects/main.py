@@ -8,10 +8,12 @@ from halfsky_projects.attachments.routes import router as attachments_router
 from halfsky_projects.beneficiaries.routes import router as beneficiaries_router
 from halfsky_projects.campaigns.routes import router as campaigns_router
 from halfsky_projects.config import Settings
+from halfsky_projects.evaluations.routes import router as evaluations_router
 from halfsky_projects.loans.routes import router as loans_router
 from halfsky_projects.money.routes import router as money_router
 from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
+from halfsky_projects.supervision.routes import router as supervision_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -29,5 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             activities_router,
             campaigns_router,
             money_router,
+            evaluations_router,
+            supervision_router,
         ],
     )

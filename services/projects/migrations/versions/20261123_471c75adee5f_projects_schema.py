@@ -1,8 +1,8 @@
 """projects schema
 
-Revision ID: 9d64a0c97dc1
+Revision ID: 471c75adee5f
 Revises: 
-Create Date: 2026-11-23 19:37:39.084909
+Create Date: 2026-11-23 19:39:50.285832
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '9d64a0c97dc1'
+revision: str = '471c75adee5f'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -35,6 +35,17 @@ def upgrade() -> None:
     )
     op.create_index('ix_audit_log_at', 'audit_log', ['at'], unique=False)
     op.create_index('ix_audit_log_entity', 'audit_log', ['entity_type', 'entity_id'], unique=False)
+    op.create_table('evaluation_criteria',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('org_path', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('criteria', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_path', 'kind', name='uq_evaluation_criteria_unit_kind')
+    )
     op.create_table('idempotency_record',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -256,6 +267,19 @@ def upgrade() -> None:
     )
     op.create_index('ix_reported_actual_org', 'reported_actual', ['org_path', 'counted_on'], unique=False, postgresql_ops={'org_path': 'text_pattern_ops'})
     op.create_index('ix_reported_actual_project', 'reported_actual', ['project_id', 'measure', 'counted_on'], unique=False)
+    op.create_table('supervision_visit',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('project_id', sa.Uuid(), nullable=False),
+    sa.Column('supervisor_org_path', sa.Text(), nullable=False),
+    sa.Column('visited_on', sa.Date(), nullable=False),
+    sa.Column('supervisors', sa.String(length=300), nullable=False),
+    sa.Column('opinions', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_supervision_visit_project_id'), 'supervision_visit', ['project_id'], unique=False)
     op.create_table('attachment_blob',
     sa.Column('attachment_id', sa.Uuid(), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
@@ -274,6 +298,28 @@ def upgrade() -> None:
     sa.UniqueConstraint('activity_id', 'beneficiary_id', name='uq_attendance_person')
     )
     op.create_index(op.f('ix_attendance_activity_id'), 'attendance', ['activity_id'], unique=False)
+    op.create_table('evaluation',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('project_id', sa.Uuid(), nullable=False),
+    sa.Column('org_path', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.Column('conducted_on', sa.Date(), nullable=False),
+    sa.Column('evaluator', sa.String(length=200), nullable=False),
+    sa.Column('scores', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('total_score', sa.Numeric(precision=5, scale=1), nullable=True),
+    sa.Column('findings', sa.Text(), nullable=False),
+    sa.Column('problems', sa.Text(), nullable=False),
+    sa.Column('recommendations', sa.Text(), nullable=False),
+    sa.Column('continue_next_round', sa.Boolean(), nullable=True),
+    sa.Column('report_id', sa.Uuid(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['report_id'], ['attachment.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_evaluation_project', 'evaluation', ['project_id', 'kind'], unique=False)
     op.create_table('expenditure',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('project_id', sa.Uuid(), nullable=False),
@@ -320,6 +366,26 @@ def upgrade() -> None:
     )
     op.create_index('ix_micro_loan_org', 'micro_loan', ['org_path', 'granted_on'], unique=False, postgresql_ops={'org_path': 'text_pattern_ops'})
     op.create_index('ix_micro_loan_project', 'micro_loan', ['project_id', 'status'], unique=False)
+    op.create_table('rectification',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('visit_id', sa.Uuid(), nullable=False),
+    sa.Column('project_id', sa.Uuid(), nullable=False),
+    sa.Column('requirement', sa.Text(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('response', sa.Text(), nullable=False),
+    sa.Column('responded_by', sa.String(length=200), nullable=False),
+    sa.Column('responded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('review_comment', sa.Text(), nullable=False),
+    sa.Column('reviewed_by', sa.String(length=200), nullable=False),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['visit_id'], ['supervision_visit.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_rectification_project_id'), 'rectification', ['project_id'], unique=False)
+    op.create_index(op.f('ix_rectification_visit_id'), 'rectification', ['visit_id'], unique=False)
     op.create_table('responsibility_letter',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('project_id', sa.Uuid(), nullable=False),
@@ -387,6 +453,9 @@ def downgrade() -> None:
     op.drop_table('beneficiary_outcome')
     op.drop_index(op.f('ix_responsibility_letter_project_id'), table_name='responsibility_letter')
     op.drop_table('responsibility_letter')
+    op.drop_index(op.f('ix_rectification_visit_id'), table_name='rectification')
+    op.drop_index(op.f('ix_rectification_project_id'), table_name='rectification')
+    op.drop_table('rectification')
     op.drop_index('ix_micro_loan_project', table_name='micro_loan')
     op.drop_index('ix_micro_loan_org', table_name='micro_loan', postgresql_ops={'org_path': 'text_pattern_ops'})
     op.drop_table('micro_loan')
@@ -394,9 +463,13 @@ def downgrade() -> None:
     op.drop_index('ix_expenditure_org', table_name='expenditure', postgresql_ops={'org_path': 'text_pattern_ops'})
     op.drop_index('ix_expenditure_line', table_name='expenditure')
     op.drop_table('expenditure')
+    op.drop_index('ix_evaluation_project', table_name='evaluation')
+    op.drop_table('evaluation')
     op.drop_index(op.f('ix_attendance_activity_id'), table_name='attendance')
     op.drop_table('attendance')
     op.drop_table('attachment_blob')
+    op.drop_index(op.f('ix_supervision_visit_project_id'), table_name='supervision_visit')
+    op.drop_table('supervision_visit')
     op.drop_index('ix_reported_actual_project', table_name='reported_actual')
     op.drop_index('ix_reported_actual_org', table_name='reported_actual', postgresql_ops={'org_path': 'text_pattern_ops'})
     op.drop_table('reported_actual')
@@ -426,6 +499,7 @@ def downgrade() -> None:
     op.drop_index('ix_project_created', table_name='project')
     op.drop_table('project')
     op.drop_table('idempotency_record')
+    op.drop_table('evaluation_criteria')
     op.drop_index('ix_audit_log_entity', table_name='audit_log')
     op.drop_index('ix_audit_log_at', table_name='audit_log')
     op.drop_table('audit_log')
