@@ -13,6 +13,7 @@ from halfsky_projects.loans.routes import router as loans_router
 from halfsky_projects.money.routes import router as money_router
 from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
+from halfsky_projects.stats.routes import router as stats_router
 from halfsky_projects.supervision.routes import router as supervision_router
 
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Federation work run as projects: application, review, implementation, money, evaluation.",
         settings=settings or Settings(),
         routers=[
+            stats_router,
             plans_router,
             loans_router,
             projects_router,

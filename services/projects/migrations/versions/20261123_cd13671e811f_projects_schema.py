@@ -1,8 +1,8 @@
 """projects schema
 
-Revision ID: 471c75adee5f
+Revision ID: cd13671e811f
 Revises: 
-Create Date: 2026-11-23 19:39:50.285832
+Create Date: 2026-11-23 19:43:28.013572
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '471c75adee5f'
+revision: str = 'cd13671e811f'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
