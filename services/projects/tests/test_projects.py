@@ -161,3 +161,27 @@ async def test_export_csv_and_xlsx(api, client: httpx.AsyncClient) -> None:
     sheet = load_workbook(io.BytesIO(r.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][1] == "农村妇女两癌免费筛查"
+
+
+async def test_codes_stay_gap_free_under_concurrent_creates(api, client: httpx.AsyncClient) -> None:
+    import asyncio
+
+    responses = await asyncio.gather(
+        *[client.post("/projects", json=api.project_body(name=f"妇女之家建设{i}"), headers=api.pm) for i in range(8)]
+    )
+    assert [r.status_code for r in responses] == [201] * 8
+    sequences = sorted(int(r.json()["code"].rsplit("-", 1)[1]) for r in responses)
+    assert sequences == list(range(1, 9))
+
+
+async def test_concurrent_replays_of_one_key_create_one_project(api, client: httpx.AsyncClient) -> None:
+    import asyncio
+
+    headers = {**api.pm, "Idempotency-Key": "double-click"}
+    first, second = await asyncio.gather(
+        client.post("/projects", json=api.project_body(), headers=headers),
+        client.post("/projects", json=api.project_body(), headers=headers),
+    )
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert (await client.get("/projects?total=true", headers=api.pm)).json()["total"] == 1

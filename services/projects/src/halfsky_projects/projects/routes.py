@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from halfsky_common.concurrency import check_if_match
@@ -43,6 +43,9 @@ def _filters(
     return service.ProjectFilters(status, kind, category, org_path, year, behind_schedule, is_brand, q)
 
 
+Filters = Annotated[service.ProjectFilters, Depends(_filters)]
+
+
 def _detail(project: Project, user_roles: frozenset[str]) -> ProjectDetail:
     return ProjectDetail.model_validate(
         {**project.model_dump(), "allowed_actions": allowed_actions(project.status, user_roles)}
@@ -53,19 +56,11 @@ def _detail(project: Project, user_roles: frozenset[str]) -> ProjectDetail:
 async def list_projects(
     session: Session,
     user: Reader,
-    status: ProjectStatus | None = None,
-    kind: ProjectKind | None = None,
-    category: ProjectCategory | None = None,
-    org_path: str | None = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    behind_schedule: bool | None = None,
-    is_brand: bool | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    filters: Filters,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     total: bool = False,
 ) -> Page[ProjectPublic]:
-    filters = _filters(status, kind, category, org_path, year, behind_schedule, is_brand, q)
     rows, next_cursor, has_more, count = await paginate(
         session,
         service.list_statement(user, filters),
@@ -86,17 +81,9 @@ async def list_projects(
 async def export_projects(
     session: Session,
     user: Reader,
+    filters: Filters,
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
-    status: ProjectStatus | None = None,
-    kind: ProjectKind | None = None,
-    category: ProjectCategory | None = None,
-    org_path: str | None = None,
-    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    behind_schedule: bool | None = None,
-    is_brand: bool | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    filters = _filters(status, kind, category, org_path, year, behind_schedule, is_brand, q)
     rows = await export.rows(session, user=user, filters=filters)
     if format == "xlsx":
         return Response(
