@@ -121,6 +121,7 @@ class ProjectEvent(Base, table=True):
     __table_args__ = (
         Index("ix_project_event_project", "project_id", "at"),
         Index("ix_project_event_to_at", "to_status", "at"),
+        Index("ix_project_event_org_at", "org_path", "at", postgresql_ops={"org_path": "text_pattern_ops"}),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,8 +1,8 @@
 """projects schema
 
-Revision ID: cd13671e811f
+Revision ID: ec4cce0e5217
 Revises: 
-Create Date: 2026-11-23 19:43:28.013572
+Create Date: 2026-11-23 19:47:49.991593
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'cd13671e811f'
+revision: str = 'ec4cce0e5217'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -234,6 +234,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_index('ix_project_event_org_at', 'project_event', ['org_path', 'at'], unique=False, postgresql_ops={'org_path': 'text_pattern_ops'})
     op.create_index('ix_project_event_project', 'project_event', ['project_id', 'at'], unique=False)
     op.create_index('ix_project_event_to_at', 'project_event', ['to_status', 'at'], unique=False)
     op.create_table('project_review',
@@ -477,6 +478,7 @@ def downgrade() -> None:
     op.drop_table('project_review')
     op.drop_index('ix_project_event_to_at', table_name='project_event')
     op.drop_index('ix_project_event_project', table_name='project_event')
+    op.drop_index('ix_project_event_org_at', table_name='project_event', postgresql_ops={'org_path': 'text_pattern_ops'})
     op.drop_table('project_event')
     op.drop_index('ix_plan_target_project', table_name='plan_target')
     op.drop_table('plan_target')
