@@ -168,3 +168,24 @@ async def test_typed_actuals_outside_the_project_are_refused(api, client: httpx.
         json={"measure": "households_reached", "counted_on": "2027-01-05", "value": 5},
     )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "counted_on"
+
+
+async def test_department_quotas_cannot_outgrow_the_year(api, client: httpx.AsyncClient) -> None:
+    """篇4 splits the 10,000 by department into quotas that add up to 10,500: the last one is refused."""
+    pid = (await api.create())["id"]
+    year = (await _target(client, api, pid, measure="women_trained", period="2026", value=10_000)).json()["target"]
+    quotas = [
+        ("劳动保障 技能就业计划", 4_500),
+        ("农业 阳光工程", 2_500),
+        ("扶贫 雨露计划", 1_000),
+        ("教育 职业教育", 2_000),
+        ("科技 星火计划", 500),
+    ]
+    statuses = []
+    for label, value in quotas:
+        r = await _target(
+            client, api, pid, measure="women_trained", period="2026", value=value, parent_id=year["id"], label=label
+        )
+        statuses.append(r.status_code)
+    assert statuses == [201, 201, 201, 201, 422]
+    assert "10,500" in r.json()["detail"]
