@@ -53,7 +53,16 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest -q services gateway tests $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# deploy/: Dockerfiles (hadolint), shell scripts (shellcheck), YAML (yamllint), the Kubernetes manifests rendered and
+# validated against the schemas (kubernetes-validate) and everything cross-checked with the code (deploy/check.py).
+.PHONY: deploy-check
+deploy-check: install
+	$(VENV)/bin/hadolint --config deploy/.hadolint.yaml deploy/docker/*.Dockerfile
+	$(VENV)/bin/shellcheck -x deploy/*.sh deploy/docker/*.sh deploy/compose/*.sh
+	$(VENV)/bin/yamllint --strict -c deploy/.yamllint.yaml deploy/
+	$(PY) deploy/check.py
+
+test: lint typecheck deploy-check pytest
 
 clean-data:
 	rm -rf .data

@@ -63,27 +63,31 @@ class System:
             raise AssertionError(f"{argv} exited with {result.returncode}:\n{result.stdout}\n{result.stderr}")
         return result
 
-    def existing_databases(self) -> set[str]:
-        """The names of this system's databases that exist on the server."""
+    def databases(self, prefix: str | None = None) -> dict[str, str]:
+        """The databases on the server under this system's prefix (or another), each with its owner."""
 
-        async def names() -> set[str]:
+        async def names() -> dict[str, str]:
             conn = await asyncpg.connect(dsn(self.server))
             try:
-                rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", self.prefix + "%")
-                return {r["datname"] for r in rows}
+                rows = await conn.fetch(
+                    "SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE starts_with(datname, $1)",
+                    self.prefix if prefix is None else prefix,
+                )
+                return {r["datname"]: r["owner"] for r in rows}
             finally:
                 await conn.close()
 
         return asyncio.run(names())
 
-    def drop_databases(self) -> None:
-        """Drop all four (as a disaster would)."""
+    def drop_databases(self, prefix: str | None = None) -> None:
+        """Drop HalfSky's four databases under this system's prefix or another (as a disaster would)."""
 
         async def drop() -> None:
             conn = await asyncpg.connect(dsn(self.server))
             try:
                 for db in DATABASES.values():
-                    await conn.execute(f'DROP DATABASE IF EXISTS "{self.prefix}{db}" WITH (FORCE)')
+                    name = (self.prefix if prefix is None else prefix) + db
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             finally:
                 await conn.close()
 
