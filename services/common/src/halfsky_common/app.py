@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from halfsky_common.auth import TokenVerifier
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.observability import configure_logging, instrument
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_common.settings import ServiceSettings
@@ -57,6 +58,8 @@ def create_service_app(
         responses=PROBLEM_RESPONSES,
     )
     install_problem_handlers(app)
+    configure_logging(name)
+    instrument(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
 
