@@ -189,6 +189,7 @@ def ports_from_env() -> dict[str, int]:
 
 
 def main() -> int:
+    os.environ.setdefault("HALFSKY_LOG_FORMAT", "console")  # readable in a terminal; JSON elsewhere
     spa = ROOT / "frontend" / "dist"
     stack = Stack(
         data_dir=Path(os.environ.get("HALFSKY_DATA_DIR", ROOT / ".data")),
