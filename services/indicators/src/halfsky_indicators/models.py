@@ -1,6 +1,24 @@
 """Every indicators table, imported in one place for Alembic."""
 
 from halfsky_indicators.base import AuditEntry, Base
-from halfsky_indicators.indicators.models import Indicator
+from halfsky_indicators.datasets.models import DataSet, DataSetElement, DataSetOrgUnit
+from halfsky_indicators.elements.models import DataElement
+from halfsky_indicators.entry.models import DataSetReport, DataValue
+from halfsky_indicators.indicators.models import Indicator, Target
+from halfsky_indicators.plans.models import Plan
+from halfsky_indicators.validation.models import ValidationRule
 
-__all__ = ["AuditEntry", "Base", "Indicator"]
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "DataElement",
+    "DataSet",
+    "DataSetElement",
+    "DataSetOrgUnit",
+    "DataSetReport",
+    "DataValue",
+    "Indicator",
+    "Plan",
+    "Target",
+    "ValidationRule",
+]
