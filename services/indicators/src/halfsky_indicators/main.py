@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_indicators.analytics.routes import router as analytics_router
 from halfsky_indicators.config import Settings
 from halfsky_indicators.datasets.routes import router as datasets_router
 from halfsky_indicators.elements.routes import router as elements_router
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             datasets_router,
             entry_router,
             validation_router,
+            analytics_router,
             indicators_router,
         ],
     )

@@ -1,5 +1,6 @@
 """Every indicators table, imported in one place for Alembic."""
 
+from halfsky_indicators.analytics.table import AnalyticsValue
 from halfsky_indicators.base import AuditEntry, Base
 from halfsky_indicators.datasets.models import DataSet, DataSetElement, DataSetOrgUnit
 from halfsky_indicators.elements.models import DataElement
@@ -9,6 +10,7 @@ from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.validation.models import ValidationRule
 
 __all__ = [
+    "AnalyticsValue",
     "AuditEntry",
     "Base",
     "DataElement",

@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.problems import Problem, field_error
+from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.datasets.models import DataSet, DataSetElement, DataSetOrgUnit
 from halfsky_indicators.datasets.schemas import DataSetCreate, DataSetPublic, DataSetUpdate
@@ -91,7 +92,10 @@ async def update_data_set(session: AsyncSession, *, data_set: DataSet, body: Dat
     for name, value in changes.items():
         setattr(data_set, name, value)
     if codes is not None:
-        await _set_elements(session, data_set, await _resolve_elements(session, codes, data_set.period_type))
+        before = [e.id for e in await elements_of(session, data_set.id)]
+        after = await _resolve_elements(session, codes, data_set.period_type)
+        await _set_elements(session, data_set, after)
+        await analytics_table.refresh_elements(session, sorted({*before, *(e.id for e in after)}))
     data_set.version += 1
     data_set.updated_at = utcnow()
     return [*changes, *(["elements"] if codes is not None else [])]

@@ -12,6 +12,7 @@ from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
 from halfsky_common.problems import Problem
 from halfsky_indicators.access import Approver, DataEditor, DataReader, audit, ensure_in_region
+from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.datasets import service as datasets
 from halfsky_indicators.datasets.models import DataSet
@@ -110,6 +111,11 @@ async def _act(
     if action == Action.submit:
         warnings = await check_submission(session, data_set=ds, report=report, comment=text)
     service.apply(report, user=user, action=action, text=text)
+    await session.flush()
+    elements = await datasets.elements_of(session, ds.id)
+    await analytics_table.refresh_report(
+        session, element_ids=[e.id for e in elements], org_path=org_path, period=p.code
+    )
     audit(
         session,
         user,

@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.datasets.models import DataSetElement
 from halfsky_indicators.elements.models import DataElement, ValueType
 from halfsky_indicators.entry.models import DataSetReport, DataValue, ReportStatus
@@ -136,6 +137,7 @@ async def write_values(
         for (was_created,) in (await session.execute(stmt)).all():
             created += int(was_created)
             updated += int(not was_created)
+    await analytics_table.refresh_keys(session, [v.key for v in to_store])
     for i in range(0, len(to_clear), CHUNK):
         result = await session.execute(
             delete(DataValue)
