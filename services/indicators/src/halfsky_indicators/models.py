@@ -3,6 +3,7 @@
 from halfsky_indicators.analytics.table import AnalyticsValue
 from halfsky_indicators.base import AuditEntry, Base
 from halfsky_indicators.datasets.models import DataSet, DataSetElement, DataSetOrgUnit
+from halfsky_indicators.derived.models import DerivedPull
 from halfsky_indicators.elements.models import DataElement
 from halfsky_indicators.entry.models import DataSetReport, DataValue
 from halfsky_indicators.indicators.models import Indicator, Target
@@ -19,6 +20,7 @@ __all__ = [
     "DataSetOrgUnit",
     "DataSetReport",
     "DataValue",
+    "DerivedPull",
     "Indicator",
     "Plan",
     "Target",

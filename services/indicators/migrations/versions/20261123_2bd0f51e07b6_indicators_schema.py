@@ -1,8 +1,8 @@
 """indicators schema
 
-Revision ID: f61008a0e2ef
+Revision ID: 2bd0f51e07b6
 Revises: 
-Create Date: 2026-11-23 19:31:55.717992
+Create Date: 2026-11-23 19:36:43.656216
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'f61008a0e2ef'
+revision: str = '2bd0f51e07b6'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -67,6 +67,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('derived_pull',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('generated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('rows_received', sa.Integer(), nullable=False),
+    sa.Column('values_written', sa.Integer(), nullable=False),
+    sa.Column('values_cleared', sa.Integer(), nullable=False),
+    sa.Column('skipped_locked', sa.Integer(), nullable=False),
+    sa.Column('unknown_measures', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('triggered_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_derived_pull_started', 'derived_pull', ['started_at'], unique=False)
     op.create_table('plan',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -258,6 +276,8 @@ def downgrade() -> None:
     op.drop_index('ix_data_set_element_element', table_name='data_set_element')
     op.drop_table('data_set_element')
     op.drop_table('plan')
+    op.drop_index('ix_derived_pull_started', table_name='derived_pull')
+    op.drop_table('derived_pull')
     op.drop_table('data_set')
     op.drop_table('data_element')
     op.drop_index('ix_audit_log_entity', table_name='audit_log')
