@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
 from halfsky_indicators.analytics.routes import router as analytics_router
+from halfsky_indicators.assessments.routes import router as assessments_router
 from halfsky_indicators.config import Settings
 from halfsky_indicators.datasets.routes import router as datasets_router
 from halfsky_indicators.derived.client import FeedClient
@@ -16,6 +17,7 @@ from halfsky_indicators.derived.routes import router as pulls_router
 from halfsky_indicators.derived.scheduler import run_forever
 from halfsky_indicators.elements.routes import router as elements_router
 from halfsky_indicators.entry.routes import router as entry_router
+from halfsky_indicators.figures.routes import router as figures_router
 from halfsky_indicators.indicators.routes import router as indicators_router
 from halfsky_indicators.periods_routes import router as periods_router
 from halfsky_indicators.plans.routes import router as plans_router
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             validation_router,
             analytics_router,
             pulls_router,
+            figures_router,
+            assessments_router,
             indicators_router,
         ],
     )

@@ -18,7 +18,7 @@ change is that difference as a percentage of last year's value.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from halfsky_indicators.indicators.models import Comparator, Direction
@@ -40,11 +40,6 @@ class Attainment(StrEnum):
 class Baseline:
     value: Decimal
     year: int
-
-
-def rounded(value: Decimal, decimals: int) -> Decimal:
-    """Half-up rounding to the indicator's decimals (how figures are printed and judged)."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _better_or_equal(a: Decimal, b: Decimal, direction: Direction) -> bool:

@@ -11,7 +11,7 @@ from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataReader, ensure_in_region
 from halfsky_indicators.analytics import service
 from halfsky_indicators.analytics.schemas import AnalyticsTable, EarlyWarning, Engine
-from halfsky_indicators.indicators.models import Indicator, Kind
+from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.orgpaths import normalise, parse_level
 from halfsky_indicators.periods import parse_field
 from halfsky_indicators.plans.service import get_by_code as plan_by_code
@@ -83,7 +83,7 @@ async def early_warnings(
 ) -> EarlyWarning:
     org_path = normalise(org) if org else user.org_path
     ensure_in_region(user, org_path)
-    stmt = select(Indicator).where(col(Indicator.kind).in_([Kind.ratio, Kind.count])).order_by(col(Indicator.code))
+    stmt = select(Indicator).order_by(col(Indicator.code))
     if plan:
         stmt = stmt.where(col(Indicator.plan_id) == (await plan_by_code(session, plan)).id)
     indicators = list((await session.execute(stmt)).scalars())

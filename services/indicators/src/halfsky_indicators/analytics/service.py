@@ -12,17 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.analytics import queries
 from halfsky_indicators.analytics import table as analytics_table
-from halfsky_indicators.analytics.attainment import Attainment, Baseline, judge, margin, rounded
+from halfsky_indicators.analytics.attainment import Attainment, Baseline, judge, margin
 from halfsky_indicators.analytics.schemas import AnalyticsRow, Engine
+from halfsky_indicators.assessments import service as assessments
 from halfsky_indicators.elements.models import Aggregation
 from halfsky_indicators.elements.service import by_codes
 from halfsky_indicators.expressions import Expression, evaluate, parse_expression
 from halfsky_indicators.indicators.models import Comparator, Direction, Indicator, Kind, Target
 from halfsky_indicators.indicators.service import target_in_force, targets_of
+from halfsky_indicators.numbers import plain, rounded
 from halfsky_indicators.orgpaths import code_of, depth
 from halfsky_indicators.periods import Period, same_period_last_year
 
 Values = dict[str, Decimal]
+NUMERIC = (Kind.ratio, Kind.count)
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,6 @@ class Figure:
     denominator: Decimal | None
     value: Decimal | None
     reason: str | None
-
-
-def plain(d: Decimal | None) -> Decimal | None:
-    """Drop trailing zeros without scientific notation."""
-    if d is None:
-        return None
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 
 def compute(indicator: Indicator, num: Expression | None, den: Expression | None, values: Values) -> Figure:
@@ -119,25 +115,45 @@ async def table(
 ) -> list[AnalyticsRow]:
     """Rows per indicator × org (or its units at `level`) × period, aggregated in SQL."""
     check_level(orgs, level)
-    cat = await catalogue(session, [i for i in indicators if i.kind in (Kind.ratio, Kind.count)])
+    cat = await catalogue(session, [i for i in indicators if i.kind in NUMERIC])
+    assessed = [i for i in indicators if i.kind not in NUMERIC]
     last_years = {p.code: same_period_last_year(p) for p in periods}
     all_periods = list({p.code: p for p in [*periods, *last_years.values()]}.values())
     req = queries.Request(cat.by_aggregation, orgs, all_periods, level, approved_only)
     totals = await (queries.totals_raw(session, req) if engine == Engine.raw else analytics_table.totals(session, req))
+    share = await assessments.shares(
+        session, indicator_ids=[i.id for i in assessed], orgs=orgs, periods=all_periods, level=level
+    )
     codes = {v: k for k, v in cat.element_ids.items()}
     cells: dict[tuple[str, str], Values] = defaultdict(dict)
     for (org_key, period, element_id), total in totals.items():
         cells[(org_key, period)][codes[element_id]] = total
-    org_keys = sorted({k for k, _ in cells}) if level else list(orgs)
+    found = {k for k, _ in cells} | {k for _, k, _ in share}
+    org_keys = sorted(found) if level else list(orgs)
+    targets = {**cat.targets, **await targets_of(session, [i.id for i in assessed])}
     rows = []
-    for indicator in cat.indicators:
-        num, den = cat.expressions[indicator.id]
+    for indicator in indicators:
         for org in org_keys:
             for p in periods:
-                figure = compute(indicator, num, den, cells.get((org, p.code), {}))
-                before = compute(indicator, num, den, cells.get((org, last_years[p.code].code), {}))
-                rows.append(row(indicator, cat.targets[indicator.id], org, p, figure, before.value))
+                if indicator.kind in NUMERIC:
+                    num, den = cat.expressions[indicator.id]
+                    figure = compute(indicator, num, den, cells.get((org, p.code), {}))
+                    before = compute(indicator, num, den, cells.get((org, last_years[p.code].code), {}))
+                else:
+                    figure = share_of_units(indicator, share.get((indicator.id, org, p.code)))
+                    before = share_of_units(indicator, share.get((indicator.id, org, last_years[p.code].code)))
+                rows.append(row(indicator, targets[indicator.id], org, p, figure, before.value))
     return rows
+
+
+def share_of_units(indicator: Indicator, counts: tuple[int, int] | None) -> Figure:
+    """Qualitative and checklist indicators over a region: the % of assessed units that meet them."""
+    if not counts:
+        return Figure(None, None, None, "no assessment")
+    passing, assessed = counts
+    return Figure(
+        Decimal(passing), Decimal(assessed), rounded(Decimal(passing) / assessed * 100, indicator.decimals), None
+    )
 
 
 def row(
