@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from halfsky_common.app import create_service_app
 from halfsky_indicators.analytics.routes import router as analytics_router
 from halfsky_indicators.assessments.routes import router as assessments_router
+from halfsky_indicators.completeness.routes import router as completeness_router
 from halfsky_indicators.config import Settings
 from halfsky_indicators.datasets.routes import router as datasets_router
 from halfsky_indicators.derived.client import FeedClient
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             datasets_router,
             entry_router,
             validation_router,
+            completeness_router,
             analytics_router,
             pulls_router,
             figures_router,
