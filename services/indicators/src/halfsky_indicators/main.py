@@ -22,6 +22,7 @@ from halfsky_indicators.figures.routes import router as figures_router
 from halfsky_indicators.indicators.routes import router as indicators_router
 from halfsky_indicators.periods_routes import router as periods_router
 from halfsky_indicators.plans.routes import router as plans_router
+from halfsky_indicators.transfer.routes import router as transfer_router
 from halfsky_indicators.validation.routes import router as validation_router
 
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pulls_router,
             figures_router,
             assessments_router,
+            transfer_router,
             indicators_router,
         ],
     )
