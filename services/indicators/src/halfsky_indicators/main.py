@@ -20,6 +20,7 @@ from halfsky_indicators.elements.routes import router as elements_router
 from halfsky_indicators.entry.routes import router as entry_router
 from halfsky_indicators.figures.routes import router as figures_router
 from halfsky_indicators.indicators.routes import router as indicators_router
+from halfsky_indicators.orglabels.routes import router as orglabels_router
 from halfsky_indicators.periods_routes import router as periods_router
 from halfsky_indicators.plans.routes import router as plans_router
 from halfsky_indicators.transfer.routes import router as transfer_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             figures_router,
             assessments_router,
             transfer_router,
+            orglabels_router,
             indicators_router,
         ],
     )

@@ -9,6 +9,7 @@ from halfsky_indicators.elements.models import DataElement
 from halfsky_indicators.entry.models import DataSetReport, DataValue
 from halfsky_indicators.figures.models import ReportedFigure
 from halfsky_indicators.indicators.models import Indicator, Target
+from halfsky_indicators.orglabels.models import OrgLabel
 from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.validation.models import ValidationRule
 
@@ -25,6 +26,7 @@ __all__ = [
     "DataValue",
     "DerivedPull",
     "Indicator",
+    "OrgLabel",
     "Plan",
     "ReportedFigure",
     "Target",

@@ -21,6 +21,7 @@ from halfsky_indicators.expressions import Expression, evaluate, parse_expressio
 from halfsky_indicators.indicators.models import Comparator, Direction, Indicator, Kind, Target
 from halfsky_indicators.indicators.service import target_in_force, targets_of
 from halfsky_indicators.numbers import plain, rounded
+from halfsky_indicators.orglabels import service as orglabels
 from halfsky_indicators.orgpaths import code_of, depth
 from halfsky_indicators.periods import Period, same_period_last_year
 
@@ -143,6 +144,9 @@ async def table(
                     figure = share_of_units(indicator, share.get((indicator.id, org, p.code)))
                     before = share_of_units(indicator, share.get((indicator.id, org, last_years[p.code].code)))
                 rows.append(row(indicator, targets[indicator.id], org, p, figure, before.value))
+    names = await orglabels.names_for(session, org_keys)
+    for r in rows:
+        r.org_name = names.get(r.org_path)
     return rows
 
 

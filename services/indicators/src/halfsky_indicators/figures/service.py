@@ -28,6 +28,7 @@ def check(figure: ReportedFigure, indicator: Indicator) -> None:
     if indicator.kind == Kind.ratio and figure.denominator is None:
         raise Problem(422, "A ratio's figure has a denominator.", errors=[field_error("denominator", "required")])
     places = figure.stated_decimals if figure.stated_value is not None else indicator.decimals
+    figure.stated_decimals = places  # the precision the figure is judged and shown at
     if indicator.kind == Kind.count:
         figure.computed_value = rounded(figure.numerator * indicator.factor, places)
     elif figure.denominator == 0:
@@ -57,6 +58,9 @@ def public(figure: ReportedFigure, indicator_code: str) -> FigurePublic:
             **row_dict(figure),
             "indicator": indicator_code,
             "stated_value": rounded(stated, figure.stated_decimals) if stated is not None else None,
+            "computed_value": rounded(figure.computed_value, figure.stated_decimals)
+            if figure.computed_value is not None
+            else None,
             "numerator": plain(figure.numerator),
             "denominator": plain(figure.denominator),
             "explanation": explain(figure),

@@ -1,8 +1,8 @@
 """indicators schema
 
-Revision ID: f503aa04de41
+Revision ID: 4fb12f2a05c6
 Revises: 
-Create Date: 2026-11-23 19:40:21.786590
+Create Date: 2026-11-23 19:50:02.606082
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = 'f503aa04de41'
+revision: str = '4fb12f2a05c6'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -85,6 +85,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_derived_pull_started', 'derived_pull', ['started_at'], unique=False)
+    op.create_table('org_label',
+    sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.PrimaryKeyConstraint('path')
+    )
     op.create_table('plan',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -324,6 +330,7 @@ def downgrade() -> None:
     op.drop_index('ix_data_set_element_element', table_name='data_set_element')
     op.drop_table('data_set_element')
     op.drop_table('plan')
+    op.drop_table('org_label')
     op.drop_index('ix_derived_pull_started', table_name='derived_pull')
     op.drop_table('derived_pull')
     op.drop_table('data_set')
