@@ -74,6 +74,7 @@ class Stack:
         self.admin_password = self._create_admin()
         if self.demo:
             self._cli("demo-data")
+            self._cli("demo-data", module="halfsky_indicators.cli", component="indicators")
 
     async def _create_databases(self, base: str) -> dict[str, str]:
         return {name: await create_database(base, db) for name, db in DATABASES.items()}
@@ -142,10 +143,10 @@ class Stack:
             time.sleep(0.1)
         raise RuntimeError(f"{name} did not become healthy at {url}")
 
-    def _cli(self, *args: str) -> str:
+    def _cli(self, *args: str, module: str = "halfsky_gateway.cli", component: str = "gateway") -> str:
         result = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "halfsky_gateway.cli", *args],
-            env=self.env_for("gateway"),
+            [sys.executable, "-m", module, *args],
+            env=self.env_for(component),
             capture_output=True,
             text=True,
             check=True,
