@@ -188,6 +188,14 @@ async def test_long_periods_sum_their_quarters_or_take_the_latest_stock(client: 
     # average over time of the units' summed values: (14 + 14 + 14 + 16) / 4 = 14.5, printed with 0 decimals
     assert table[("E-TRAINERS", "2014")] == "15"
     assert table[("E-PER-JOB", "2014")] == "2.10"  # 10,500 trained / 5,000 jobs
+    trained = {r["period"]: (r["target"], r["attainment"]) for r in rows if r["indicator"] == "E-TRAINED"}
+    # the yearly 10,000 pro rata to the days: 90/365 → 2,466; 181/365 → 4,959; 273/365 → 7,479
+    assert trained == {
+        "2014Q1": ("2466", "off_track"),
+        "2014H1": ("4959", "off_track"),
+        "2014YTD09": ("7479", "achieved"),
+        "2014": ("10000", "achieved"),
+    }
     year = {r["indicator"]: r for r in rows if r["period"] == "2014"}
     assert year["E-TRAINED"]["attainment"] == "achieved" and year["E-TRAINED"]["margin"] == "500"
     assert year["E-OPEN"]["attainment"] == "no_target"

@@ -1,7 +1,9 @@
 """Target attainment: achieved / on track / at risk / off track, the rule written down once.
 
 Let v be the indicator's value rounded to its decimals, T the target in force for the period's year (see
-`target_in_force`), "better" meaning higher or lower as the indicator's direction says.
+`target_in_force`), "better" meaning higher or lower as the indicator's direction says. For a count indicator
+over part of a year, T is the yearly target pro rata to the period's days (时间过半，任务过半: by the end of
+June about half of the year's 10,000 trainees).
 
 - achieved: v meets T by the comparator: ≥ (v ≥ T), ≤ (v ≤ T), = (v = T), 达 (≥ when higher is better, else ≤).
 - on track: not achieved, but v is at least as good as the straight line from the baseline (value b in year yb)

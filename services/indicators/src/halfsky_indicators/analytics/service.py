@@ -5,6 +5,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -160,11 +161,23 @@ def share_of_units(indicator: Indicator, counts: tuple[int, int] | None) -> Figu
     )
 
 
+def pro_rata(goal: Decimal, period: Period, decimals: int) -> Decimal:
+    """A yearly count target for part of a year, by its share of the year's days (时间过半，任务过半)."""
+    year_days = (date(period.end.year, 12, 31) - date(period.end.year, 1, 1)).days + 1
+    days = (period.end - period.start).days + 1
+    if period.start.year != period.end.year or days >= year_days:
+        return goal
+    return rounded(goal * days / year_days, decimals)
+
+
 def row(
     indicator: Indicator, targets: Sequence[Target], org: str, period: Period, figure: Figure, last_year: Decimal | None
 ) -> AnalyticsRow:
     """One analytics row with its target, attainment, margin and change on last year."""
     target = target_in_force(targets, org_path=org, year=period.year)
+    goal = plain(target.value) if target else None
+    if goal is not None and indicator.kind == Kind.count:
+        goal = pro_rata(goal, period, indicator.decimals)
     direction, comparator = Direction(indicator.direction), Comparator(indicator.comparator)
     baseline = (
         Baseline(indicator.baseline_value, indicator.baseline_year)
@@ -174,7 +187,7 @@ def row(
     value = figure.value
     attainment = judge(
         value,
-        target.value if target else None,
+        goal,
         comparator=comparator,
         direction=direction,
         year=period.year,
@@ -198,7 +211,7 @@ def row(
         denominator=figure.denominator,
         value=value,
         reason=figure.reason,
-        target=plain(target.value) if target else None,
+        target=goal,
         target_year=target.year if target else None,
         comparator=comparator,
         attainment=attainment,
