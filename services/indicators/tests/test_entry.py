@@ -1,5 +1,7 @@
 """Data entry: a form's worth of values in one request, all or nothing, inside the entrant's region."""
 
+import asyncio
+
 import httpx
 from indicators_factories import CASE_WORKER, GZ_LEADER, STATS, YX_STATS, create, element, folic_catalogue
 
@@ -119,3 +121,16 @@ async def test_decimal_and_money_elements_keep_exact_values(client: httpx.AsyncC
         headers=STATS,
     )
     assert fen.status_code == 422 and "fen" in fen.json()["errors"][0]["message"]
+
+
+async def test_two_first_saves_at_once_cannot_both_win(client: httpx.AsyncClient) -> None:
+    await folic_catalogue(client)
+
+    async def save(value: int) -> int:
+        r = await client.put(FORM, json={"values": [{"element": "folic_due", "value": value}]}, headers=STATS)
+        return r.status_code
+
+    codes = sorted(await asyncio.gather(save(32478), save(32000)))
+    assert codes == [200, 428]
+    form = await client.get(FORM, headers=STATS)
+    assert form.json()["version"] == 1

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Date, String, Text, and_, column, exists, func, literal, or_, select, values
+from sqlalchemy import Date, String, Text, and_, case, column, exists, func, literal, or_, select, values
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, FromClause
@@ -25,6 +25,7 @@ from sqlmodel import col
 from halfsky_indicators.datasets.models import DataSetElement
 from halfsky_indicators.elements.models import Aggregation
 from halfsky_indicators.entry.models import DataSetReport, DataValue, ReportStatus
+from halfsky_indicators.orgpaths import CODE_LENGTHS
 from halfsky_indicators.periods import Period
 
 Totals = dict[tuple[str, str, uuid.UUID], Decimal]  # (org key, period code, element id) → aggregated value
@@ -51,8 +52,15 @@ def orgs_table(orgs: Sequence[str]) -> FromClause:
 
 
 def ancestor_sql(path: Any, level: int) -> ColumnElement[str]:
-    """SQL: the path of the ancestor at a depth (`/44/4401/440106/` for depth 3), NULL above it."""
-    return func.substring(path, literal(f"^(/(?:[^/]+/){{{level}}})"))  # type: ignore[no-any-return]
+    """SQL: the path of the ancestor at a depth (`/44/4401/440106/` for depth 3), NULL above it.
+
+    Paths follow the division codes (2, 4, 6, 9, 12 digits), so an ancestor's path is a prefix of fixed length.
+    """
+    length = PREFIX_LENGTH[level]
+    return case((func.length(path) >= length, func.left(path, length)), else_=None)
+
+
+PREFIX_LENGTH = {n: 1 + sum(size + 1 for size in CODE_LENGTHS[:n]) for n in range(1, len(CODE_LENGTHS) + 1)}
 
 
 def approved_sql() -> ColumnElement[bool]:
@@ -92,7 +100,10 @@ def keyed_raw(req: Request, element_ids: Sequence[uuid.UUID], *extra: Any) -> An
         .select_from(DataValue)
         .join(o, col(DataValue.org_path).startswith(o.c.prefix))
         .join(p, and_(col(DataValue.period_start) >= p.c.p_start, col(DataValue.period_end) <= p.c.p_end))
-        .where(col(DataValue.element_id).in_(element_ids))
+        .where(
+            col(DataValue.element_id).in_(element_ids),
+            or_(*[col(DataValue.org_path).startswith(o) for o in req.orgs]),  # constant prefixes use the index
+        )
     )
     if req.level:
         stmt = stmt.where(org_key.is_not(None))
