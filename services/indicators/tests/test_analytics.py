@@ -246,3 +246,13 @@ async def test_early_warnings_list_what_is_off_track(client: httpx.AsyncClient) 
     # (off track), 93.33 % is achieved; the district without a figure of its own raises nothing
     assert flagged == {("440106003", "off_track"), ("440106001", "at_risk")}
     assert warned.json()["rows"][0]["attainment"] == "off_track"
+
+
+async def test_early_warnings_stay_inside_the_region(client: httpx.AsyncClient) -> None:
+    await folic_data(client)
+    denied = await client.get("/indicators/early-warnings", params={"period": "2010", "org": "4401"}, headers=STATS)
+    assert denied.status_code == 403
+    own = await client.get(
+        "/indicators/early-warnings", params={"period": "2010", "level": "township"}, headers=YX_STATS
+    )
+    assert {r["org_code"][:6] for r in own.json()["rows"]} <= {"440104"}

@@ -85,6 +85,8 @@ async def test_a_coverage_stated_without_decimals_is_judged_at_that_precision(cl
         headers=STATS,
     )
     assert zero.json()["mismatch"] is None and "denominator is zero" in zero.json()["explanation"]
+    hidden = await client.get("/indicators/reported-figures", headers=YX_STATS)
+    assert hidden.status_code == 200 and hidden.json()["items"] == []
     outside = await client.post(
         "/indicators/reported-figures",
         json={"indicator": "P-WATER", "org": "440106", "period": "2015", "numerator": 3, "denominator": 34},
