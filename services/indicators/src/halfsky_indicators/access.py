@@ -12,13 +12,11 @@ from halfsky_indicators.base import AuditEntry
 
 READ_DATA = ("leader", "statistician", "auditor")  # values, analytics, reports (admin always passes)
 ENTER_DATA = ("statistician",)  # data entry, import, submit, pulls
-APPROVE = ("leader",)  # approve, return, reopen (the next level up)
 EDIT_CATALOGUE = ("statistician",)  # elements, data sets, plans, indicators, targets, rules
 
 Anyone = CurrentUser
 DataReader = Annotated[Principal, Depends(require_roles(*READ_DATA))]
 DataEditor = Annotated[Principal, Depends(require_roles(*ENTER_DATA))]
-Approver = Annotated[Principal, Depends(require_roles(*APPROVE))]
 CatalogueEditor = Annotated[Principal, Depends(require_roles(*EDIT_CATALOGUE))]
 
 

@@ -79,37 +79,47 @@ def approved_sql() -> ColumnElement[bool]:
     return or_(col(DataValue.source) != "manual", report_approved)
 
 
-Keyed = Callable[..., Any]  # (element ids, *extra columns) → the keyed select
+Keyed = Callable[[Sequence[uuid.UUID]], Any]  # element ids → the keyed select
 
 
-def keyed_raw(req: Request, element_ids: Sequence[uuid.UUID], *extra: Any) -> Any:
-    """The values joined to the requested subtrees and periods, with their group keys and `extra` columns."""
+def keyed_rows(source: Any, *, path: Any, start: Any, end: Any, item: Any, value: Any, req: Request) -> Any:
+    """Rows of a table joined to the requested subtrees and periods, labelled with their group keys.
+
+    Works for any table that places figures by org path and period (data values, assessments).
+    """
     o, p = orgs_table(req.orgs), periods_table(req.periods)
-    org_key = ancestor_sql(DataValue.org_path, req.level) if req.level else o.c.prefix
+    org_key = ancestor_sql(path, req.level) if req.level else o.c.prefix
     stmt = (
         select(
             o.c.prefix.label("prefix"),
             org_key.label("org_key"),
             p.c.code.label("period"),
-            col(DataValue.element_id).label("element_id"),
-            col(DataValue.org_path).label("unit"),
-            col(DataValue.period_start).label("start"),
-            col(DataValue.period_end).label("end"),
-            col(DataValue.value).label("value"),
+            item.label("element_id"),
+            path.label("unit"),
+            start.label("start"),
+            end.label("end"),
+            value.label("value"),
         )
-        .select_from(DataValue)
-        .join(o, col(DataValue.org_path).startswith(o.c.prefix))
-        .join(p, and_(col(DataValue.period_start) >= p.c.p_start, col(DataValue.period_end) <= p.c.p_end))
-        .where(
-            col(DataValue.element_id).in_(element_ids),
-            or_(*[col(DataValue.org_path).startswith(o) for o in req.orgs]),  # constant prefixes use the index
-        )
+        .select_from(source)
+        .join(o, path.startswith(o.c.prefix))
+        .join(p, and_(start >= p.c.p_start, end <= p.c.p_end))
+        .where(or_(*[path.startswith(prefix) for prefix in req.orgs]))  # constant prefixes use the index
     )
-    if req.level:
-        stmt = stmt.where(org_key.is_not(None))
-    if req.approved_only:
-        stmt = stmt.where(approved_sql())
-    return stmt
+    return stmt.where(org_key.is_not(None)) if req.level else stmt
+
+
+def keyed_raw(req: Request, element_ids: Sequence[uuid.UUID]) -> Any:
+    """The data values of some elements, keyed for aggregation."""
+    stmt = keyed_rows(
+        DataValue,
+        path=col(DataValue.org_path),
+        start=col(DataValue.period_start),
+        end=col(DataValue.period_end),
+        item=col(DataValue.element_id),
+        value=col(DataValue.value),
+        req=req,
+    ).where(col(DataValue.element_id).in_(element_ids))
+    return stmt.where(approved_sql()) if req.approved_only else stmt
 
 
 KEYS = ("prefix", "org_key", "period", "element_id")
@@ -129,15 +139,19 @@ def average_sql(keyed: Keyed, element_ids: Sequence[uuid.UUID]) -> Any:
     return select(*outer, func.avg(sums.c.s)).group_by(*outer)
 
 
-def last_sql(keyed: Keyed, element_ids: Sequence[uuid.UUID]) -> Any:
-    inner = keyed(element_ids).subquery()
+def latest_per_unit(inner: Any) -> Any:
+    """Of keyed rows, each unit's row of the latest period, per group key."""
     keys = [inner.c[k] for k in KEYS]
-    latest = (
+    return (
         select(*keys, inner.c.value)
         .ext(distinct_on(*keys, inner.c.unit))
         .order_by(*keys, inner.c.unit, inner.c.end.desc())
         .subquery()
     )
+
+
+def last_sql(keyed: Keyed, element_ids: Sequence[uuid.UUID]) -> Any:
+    latest = latest_per_unit(keyed(element_ids).subquery())
     outer = [latest.c[k] for k in KEYS]
     return select(*outer, func.sum(latest.c.value)).group_by(*outer)
 

@@ -122,7 +122,6 @@ def keyed_table(req: Request, at_depth: int, element_ids: Sequence[uuid.UUID]) -
     """Like the raw keyed select, for the requested units of one depth, matched on that level's column."""
     a = AnalyticsValue
     match = level_column(at_depth)
-    orgs = [o for o in req.orgs if depth(o) == at_depth]
     p = periods_table(req.periods)
     org_key = level_column(req.level) if req.level else match
     stmt = (
@@ -138,13 +137,11 @@ def keyed_table(req: Request, at_depth: int, element_ids: Sequence[uuid.UUID]) -
         )
         .select_from(a)
         .join(p, and_(col(a.period_start) >= p.c.p_start, col(a.period_end) <= p.c.p_end))
-        .where(col(a.element_id).in_(element_ids), match.in_(orgs))
+        .where(col(a.element_id).in_(element_ids), match.in_([o for o in req.orgs if depth(o) == at_depth]))
     )
     if req.level:
         stmt = stmt.where(org_key.is_not(None))
-    if req.approved_only:
-        stmt = stmt.where(col(a.approved).is_(True))
-    return stmt
+    return stmt.where(col(a.approved).is_(True)) if req.approved_only else stmt
 
 
 async def totals(session: AsyncSession, req: Request) -> Totals:

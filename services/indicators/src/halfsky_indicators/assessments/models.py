@@ -1,15 +1,15 @@
 """Assessments of qualitative and checklist indicators: met or not, item by item, per unit and period."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Placed, timestamp_field, uuid_pk
 
 
 class QualitativeStatus(StrEnum):
@@ -18,7 +18,7 @@ class QualitativeStatus(StrEnum):
     not_met = "not_met"  # 未达到
 
 
-class Assessment(Base, table=True):
+class Assessment(Placed, Base, table=True):
     """A unit's assessment for a period: a status (qualitative) or each item's answer (checklist)."""
 
     __tablename__ = "assessment"
@@ -29,10 +29,6 @@ class Assessment(Base, table=True):
 
     id: uuid.UUID = uuid_pk()
     indicator_id: uuid.UUID = Field(sa_column=Column(ForeignKey("indicator.id", ondelete="CASCADE"), nullable=False))
-    org_path: str = Field(sa_column=Column(Text, nullable=False))
-    period: str = Field(max_length=20)
-    period_start: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
-    period_end: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
     status: QualitativeStatus | None = Field(default=None, sa_type=String(16))  # type: ignore[call-overload]
     answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB)  # type: ignore[call-overload]
     results: dict[str, bool] = Field(default_factory=dict, sa_type=JSONB)  # type: ignore[call-overload]

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, func, select
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.problems import Problem, field_error
-from halfsky_indicators.analytics.queries import ancestor_sql, orgs_table, periods_table
+from halfsky_indicators.analytics.queries import Request, keyed_rows, latest_per_unit
 from halfsky_indicators.assessments.models import Assessment, QualitativeStatus
 from halfsky_indicators.assessments.schemas import AssessmentIn
 from halfsky_indicators.expressions import compare
@@ -75,30 +74,23 @@ async def shares(
     """Units passing and units assessed per indicator, requested unit (or its units at `level`) and period."""
     if not indicator_ids:
         return {}
-    o, p = orgs_table(orgs), periods_table(periods)
-    org_key = ancestor_sql(Assessment.org_path, level) if level else o.c.prefix
-    keyed = (
-        select(
-            o.c.prefix.label("prefix"),
-            org_key.label("org_key"),
-            p.c.code.label("period"),
-            col(Assessment.indicator_id).label("indicator_id"),
-            col(Assessment.org_path).label("unit"),
-            col(Assessment.period_end).label("end"),
-            col(Assessment.passed).label("passed"),
+    req = Request({}, orgs, periods, level)
+    inner = (
+        keyed_rows(
+            Assessment,
+            path=col(Assessment.org_path),
+            start=col(Assessment.period_start),
+            end=col(Assessment.period_end),
+            item=col(Assessment.indicator_id),
+            value=cast(col(Assessment.passed), Integer),
+            req=req,
         )
-        .select_from(Assessment)
-        .join(o, col(Assessment.org_path).startswith(o.c.prefix))
-        .join(p, and_(col(Assessment.period_start) >= p.c.p_start, col(Assessment.period_end) <= p.c.p_end))
         .where(col(Assessment.indicator_id).in_(indicator_ids))
+        .subquery()
     )
-    if level:
-        keyed = keyed.where(org_key.is_not(None))
-    inner = keyed.subquery()
-    keys = [inner.c.prefix, inner.c.org_key, inner.c.period, inner.c.indicator_id, inner.c.unit]
-    latest = select(*keys, inner.c.passed).ext(distinct_on(*keys)).order_by(*keys, inner.c.end.desc()).subquery()
-    group = [latest.c.org_key, latest.c.period, latest.c.indicator_id]
-    counts: Any = select(*group, func.sum(cast(latest.c.passed, Integer)), func.count()).group_by(*group)
+    latest = latest_per_unit(inner)
+    group = [latest.c.org_key, latest.c.period, latest.c.element_id]
+    counts: Any = select(*group, func.sum(latest.c.value), func.count()).group_by(*group)
     out: Shares = {}
     for org, per, indicator_id, passing, assessed in (await session.execute(counts)).all():
         out[(indicator_id, org, per)] = (int(passing), int(assessed))

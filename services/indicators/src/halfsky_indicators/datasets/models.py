@@ -1,30 +1,24 @@
 """Data sets: the forms units fill in per period, which elements they hold and which units must report them."""
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, Index, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Versioned, uuid_pk
 from halfsky_indicators.periods import PeriodType
 
 
-class DataSet(Base, table=True):
+class DataSet(Bilingual, Versioned, Base, table=True):
     """A reporting form (e.g. the annual programme report), due some days after each period ends."""
 
     __tablename__ = "data_set"
 
     id: uuid.UUID = uuid_pk()
     code: str = Field(sa_column=Column(String(60), nullable=False, unique=True))
-    name_zh: str = Field(sa_column=Column(String(200), nullable=False))
-    name_en: str = Field(default="", sa_column=Column(String(200), nullable=False))
     period_type: PeriodType = Field(sa_type=String(16))  # type: ignore[call-overload]
     due_days: int = Field(default=15, description="Days after the period's end by which a report is on time")
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
-    version: int = 1
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()
 
 
 class DataSetElement(Base, table=True):

@@ -1,13 +1,12 @@
 """Data elements: what is counted, in which kind of number, per which period, and how it adds up."""
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Versioned, uuid_pk
 from halfsky_indicators.periods import PeriodType
 
 
@@ -36,15 +35,13 @@ class Source(StrEnum):
     projects = "projects"  # pulled from the projects service's stats feed
 
 
-class DataElement(Base, table=True):
+class DataElement(Bilingual, Versioned, Base, table=True):
     """One thing that is counted (e.g. 服用叶酸人数, women trained)."""
 
     __tablename__ = "data_element"
 
     id: uuid.UUID = uuid_pk()
     code: str = Field(sa_column=Column(String(60), nullable=False, unique=True))
-    name_zh: str = Field(sa_column=Column(String(200), nullable=False))
-    name_en: str = Field(default="", sa_column=Column(String(200), nullable=False))
     value_type: ValueType = Field(sa_type=String(16))  # type: ignore[call-overload]
     period_type: PeriodType = Field(sa_type=String(16))  # type: ignore[call-overload]
     aggregation: Aggregation = Field(default=Aggregation.sum, sa_type=String(16))  # type: ignore[call-overload]
@@ -52,6 +49,3 @@ class DataElement(Base, table=True):
     source: Source = Field(default=Source.manual, sa_type=String(16))  # type: ignore[call-overload]
     source_measure: str | None = Field(default=None, max_length=60)
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
-    version: int = 1
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()

@@ -1,17 +1,17 @@
 """Data values and the status of each data set × org unit × period report."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, amount_field, optional_timestamp, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Placed, Versioned, amount_field, optional_timestamp, timestamp_field, uuid_pk
 
 
-class DataValue(Base, table=True):
+class DataValue(Placed, Base, table=True):
     """One figure: an element's value for an org unit and a period, with who entered it, when and from where."""
 
     __tablename__ = "data_value"
@@ -23,10 +23,6 @@ class DataValue(Base, table=True):
 
     id: uuid.UUID = uuid_pk()
     element_id: uuid.UUID = Field(sa_column=Column(ForeignKey("data_element.id", ondelete="RESTRICT"), nullable=False))
-    org_path: str = Field(sa_column=Column(Text, nullable=False))
-    period: str = Field(max_length=20)
-    period_start: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
-    period_end: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
     value: Decimal = amount_field()
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     source: str = Field(default="manual", max_length=16)
@@ -46,7 +42,7 @@ class ReportStatus(StrEnum):
     returned = "returned"  # 已退回 (with a reason; editable again)
 
 
-class DataSetReport(Base, table=True):
+class DataSetReport(Placed, Versioned, Base, table=True):
     """The status of one data set for one org unit and period."""
 
     __tablename__ = "data_set_report"
@@ -57,15 +53,9 @@ class DataSetReport(Base, table=True):
 
     id: uuid.UUID = uuid_pk()
     data_set_id: uuid.UUID = Field(sa_column=Column(ForeignKey("data_set.id", ondelete="RESTRICT"), nullable=False))
-    org_path: str = Field(sa_column=Column(Text, nullable=False))
-    period: str = Field(max_length=20)
-    period_start: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
-    period_end: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
     status: ReportStatus = Field(default=ReportStatus.draft, sa_type=String(16))  # type: ignore[call-overload]
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     return_reason: str = Field(default="", sa_column=Column(Text, nullable=False))
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()
     first_submitted_at: datetime | None = optional_timestamp()  # what "on time" is judged by
     submitted_at: datetime | None = optional_timestamp()
     submitted_by: str = Field(default="", max_length=200)
@@ -73,4 +63,3 @@ class DataSetReport(Base, table=True):
     approved_by: str = Field(default="", max_length=200)
     returned_at: datetime | None = optional_timestamp()
     returned_by: str = Field(default="", max_length=200)
-    version: int = 1

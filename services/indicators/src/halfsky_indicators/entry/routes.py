@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
-from halfsky_common.auth import Principal, visible_to
+from halfsky_common.auth import CurrentUser, visible_to
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
-from halfsky_common.problems import Problem
-from halfsky_indicators.access import Approver, DataEditor, DataReader, audit, ensure_in_region
+from halfsky_common.problems import Problem, field_error
+from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.datasets import service as datasets
@@ -25,12 +25,11 @@ from halfsky_indicators.entry.schemas import (
     DataValuePublic,
     FormPublic,
     FormSave,
-    ReasonBody,
     ReportPublic,
-    SubmitBody,
+    StepBody,
 )
 from halfsky_indicators.entry.values import in_period
-from halfsky_indicators.entry.workflow import Action
+from halfsky_indicators.entry.workflow import NEEDS_REASON, Action
 from halfsky_indicators.orgpaths import normalise
 from halfsky_indicators.periods import parse_field, reporting
 from halfsky_indicators.validation.service import check_submission
@@ -90,16 +89,28 @@ async def save_form(
     return result
 
 
-async def _act(
+@router.post(
+    FORM + "/{action}",
+    response_model=ActionResult,
+    summary="A step of the workflow (If-Match): submit 上报, approve 审核通过, return 退回, reopen 撤销审核",
+    description="Submit is the unit's statisticians' (errors block, warnings need a comment); approve, return "
+    "and reopen are a leader's of the next level up; return and reopen need a reason.",
+)
+async def act(
+    data_set: str,
+    org: str,
+    period: str,
+    action: Action,
     session: Session,
+    user: CurrentUser,
     request: Request,
     response: Response,
-    user: Principal,
-    where: tuple[str, str, str],
-    action: Action,
-    text: str,
+    body: StepBody | None = None,
 ) -> ActionResult:
-    data_set, org, period = where
+    body = body or StepBody()
+    if action in NEEDS_REASON and len(body.reason.strip()) < 2:
+        raise Problem(422, f"To {action} a report, give the reason.", errors=[field_error("reason", "required")])
+    text = body.reason.strip() if action in NEEDS_REASON else body.comment
     ds = await datasets.get_by_code(session, data_set)
     org_path, p = normalise(org), reporting(period, ds.period_type)
     report = await service.get_report(session, data_set=ds, org_path=org_path, period=p.code, for_update=True)
@@ -119,7 +130,7 @@ async def _act(
     audit(
         session,
         user,
-        f"report.{action.value}",
+        f"report.{action}",
         "data_set_report",
         report.id,
         org_path=org_path,
@@ -131,57 +142,6 @@ async def _act(
     await session.commit()
     set_etag(response, report.version)
     return ActionResult(report=service.report_public(ds, report, org_path=org_path, period=p), warnings=warnings)
-
-
-@router.post(FORM + "/submit", response_model=ActionResult, summary="上报: submit for approval (If-Match)")
-async def submit(
-    data_set: str,
-    org: str,
-    period: str,
-    body: SubmitBody,
-    session: Session,
-    user: DataEditor,
-    request: Request,
-    response: Response,
-) -> ActionResult:
-    return await _act(session, request, response, user, (data_set, org, period), Action.submit, body.comment)
-
-
-@router.post(FORM + "/approve", response_model=ActionResult, summary="审核通过: approve, by the next level up")
-async def approve(
-    data_set: str, org: str, period: str, session: Session, user: Approver, request: Request, response: Response
-) -> ActionResult:
-    return await _act(session, request, response, user, (data_set, org, period), Action.approve, "")
-
-
-@router.post(FORM + "/return", response_model=ActionResult, summary="退回: return with a reason")
-async def return_report(
-    data_set: str,
-    org: str,
-    period: str,
-    body: ReasonBody,
-    session: Session,
-    user: Approver,
-    request: Request,
-    response: Response,
-) -> ActionResult:
-    return await _act(session, request, response, user, (data_set, org, period), Action.return_, body.reason)
-
-
-@router.post(
-    FORM + "/reopen", response_model=ActionResult, summary="撤销审核: unlock an approved report, with a reason"
-)
-async def reopen(
-    data_set: str,
-    org: str,
-    period: str,
-    body: ReasonBody,
-    session: Session,
-    user: Approver,
-    request: Request,
-    response: Response,
-) -> ActionResult:
-    return await _act(session, request, response, user, (data_set, org, period), Action.reopen, body.reason)
 
 
 @router.get("/reports", response_model=Page[ReportPublic], summary="Reports in your region (e.g. those awaiting you)")

@@ -65,12 +65,9 @@ class Violation(BaseModel):
     period: str
 
 
-class SubmitBody(BaseModel):
-    comment: str = Field(default="", max_length=4000, description="Needed when warnings are raised")
-
-
-class ReasonBody(BaseModel):
-    reason: str = Field(min_length=2, max_length=4000)
+class StepBody(BaseModel):
+    comment: str = Field(default="", max_length=4000, description="On submit: needed when warnings are raised")
+    reason: str = Field(default="", max_length=4000, description="On return and reopen: why")
 
 
 class ActionResult(BaseModel):

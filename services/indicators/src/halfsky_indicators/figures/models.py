@@ -1,16 +1,16 @@
 """Reported figures: an indicator's numerator, denominator and the rate a source document states for them."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Text
+from sqlalchemy import Column, ForeignKey, Index, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, amount_field, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Placed, amount_field, timestamp_field, uuid_pk
 
 
-class ReportedFigure(Base, table=True):
+class ReportedFigure(Placed, Base, table=True):
     """A figure as reported (e.g. 29,169 / 32,478 stated as 78.02 %), recomputed and flagged when it disagrees."""
 
     __tablename__ = "reported_figure"
@@ -21,10 +21,6 @@ class ReportedFigure(Base, table=True):
 
     id: uuid.UUID = uuid_pk()
     indicator_id: uuid.UUID = Field(sa_column=Column(ForeignKey("indicator.id", ondelete="CASCADE"), nullable=False))
-    org_path: str = Field(sa_column=Column(Text, nullable=False))
-    period: str = Field(max_length=20)
-    period_start: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
-    period_end: date = Field(sa_type=Date, nullable=False)  # type: ignore[call-overload]
     numerator: Decimal = amount_field()
     denominator: Decimal | None = amount_field(nullable=True)
     stated_value: Decimal | None = amount_field(nullable=True)

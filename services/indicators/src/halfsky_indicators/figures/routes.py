@@ -30,22 +30,9 @@ async def create_figure(body: FigureCreate, session: Session, user: DataEditor, 
     org_path = normalise(body.org)
     ensure_in_region(user, org_path)
     period = parse_field(body.period)
-    figure = ReportedFigure(
-        indicator_id=indicator.id,
-        org_path=org_path,
-        period=period.code,
-        period_start=period.start,
-        period_end=period.end,
-        numerator=body.numerator,
-        denominator=body.denominator,
-        stated_value=body.stated_value,
-        stated_decimals=service.decimals_of(body.stated_value) if body.stated_value is not None else 0,
-        source=body.source,
-        note=body.note,
-        entered_by=user.name,
+    figure = await service.add_figure(
+        session, indicator=indicator, org_path=org_path, period=period, body=body, entered_by=user.name
     )
-    service.check(figure, indicator)
-    await service.add(session, figure)
     audit(session, user, "figure.create", "reported_figure", figure.id, org_path=org_path, mismatch=figure.mismatch)
     await session.commit()
     set_etag(response, figure.version)

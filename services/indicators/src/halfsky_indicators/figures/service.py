@@ -10,9 +10,10 @@ from halfsky_common.audit import utcnow
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.figures.models import ReportedFigure
-from halfsky_indicators.figures.schemas import FigurePublic
+from halfsky_indicators.figures.schemas import FigureCreate, FigurePublic
 from halfsky_indicators.indicators.models import Indicator, Kind
 from halfsky_indicators.numbers import plain, rounded
+from halfsky_indicators.periods import Period
 
 
 def decimals_of(value: Decimal) -> int:
@@ -73,7 +74,31 @@ def touch(figure: ReportedFigure) -> None:
     figure.entered_at = utcnow()
 
 
-async def add(session: AsyncSession, figure: ReportedFigure) -> ReportedFigure:
+async def add_figure(
+    session: AsyncSession,
+    *,
+    indicator: Indicator,
+    org_path: str,
+    period: Period,
+    body: FigureCreate,
+    entered_by: str,
+) -> ReportedFigure:
+    """Record a figure, checked against its stated value."""
+    figure = ReportedFigure(
+        indicator_id=indicator.id,
+        org_path=org_path,
+        period=period.code,
+        period_start=period.start,
+        period_end=period.end,
+        numerator=body.numerator,
+        denominator=body.denominator,
+        stated_value=body.stated_value,
+        stated_decimals=decimals_of(body.stated_value) if body.stated_value is not None else 0,
+        source=body.source,
+        note=body.note,
+        entered_by=entered_by,
+    )
+    check(figure, indicator)
     session.add(figure)
     await session.flush()
     return figure

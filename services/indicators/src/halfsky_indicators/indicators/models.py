@@ -1,7 +1,6 @@
 """Indicators and their targets: numerator and denominator over data elements, factor, unit, direction, target."""
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -10,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, amount_field, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Versioned, amount_field, uuid_pk
 
 
 class Domain(StrEnum):
@@ -72,7 +71,7 @@ class Comparator(StrEnum):
     reached = "reached"  # 达: ≥ when higher is better, ≤ when lower is better
 
 
-class Indicator(Base, table=True):
+class Indicator(Bilingual, Versioned, Base, table=True):
     """One monitored indicator of a plan."""
 
     __tablename__ = "indicator"
@@ -80,8 +79,6 @@ class Indicator(Base, table=True):
 
     id: uuid.UUID = uuid_pk()
     code: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
-    name_zh: str = Field(sa_column=Column(String(200), nullable=False))
-    name_en: str = Field(default="", sa_column=Column(String(200), nullable=False))
     plan_id: uuid.UUID = Field(sa_column=Column(ForeignKey("plan.id", ondelete="RESTRICT"), nullable=False))
     domain: Domain = Field(sa_type=String(20))  # type: ignore[call-overload]
     responsible_unit: str = Field(default="", max_length=100)
@@ -98,12 +95,9 @@ class Indicator(Base, table=True):
     baseline_year: int | None = None
     checklist: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONB)  # type: ignore[call-overload]
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
-    version: int = 1
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()
 
 
-class Target(Base, table=True):
+class Target(Versioned, Base, table=True):
     """The target of an indicator for a year, everywhere (`/`) or for one region and its subtree."""
 
     __tablename__ = "indicator_target"
@@ -117,6 +111,3 @@ class Target(Base, table=True):
     org_path: str = Field(default="/", sa_column=Column(Text, nullable=False))
     value: Decimal = amount_field()
     note: str = Field(default="", max_length=200)
-    version: int = 1
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()

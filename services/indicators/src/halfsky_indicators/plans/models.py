@@ -1,13 +1,12 @@
 """Plans: the catalogues indicators belong to (a national programme, a local plan, a campaign's standards)."""
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Versioned, uuid_pk
 
 
 class PlanKind(StrEnum):
@@ -19,20 +18,15 @@ class PlanKind(StrEnum):
     federation_work = "federation_work"  # the federation's own work indicators
 
 
-class Plan(Base, table=True):
+class Plan(Bilingual, Versioned, Base, table=True):
     """A catalogue of indicators with its plan period; `org_path` is the jurisdiction that owns it (`/` national)."""
 
     __tablename__ = "plan"
 
     id: uuid.UUID = uuid_pk()
     code: str = Field(sa_column=Column(String(40), nullable=False, unique=True))
-    name_zh: str = Field(sa_column=Column(String(200), nullable=False))
-    name_en: str = Field(default="", sa_column=Column(String(200), nullable=False))
     kind: PlanKind = Field(sa_type=String(20))  # type: ignore[call-overload]
     start_year: int
     end_year: int
     org_path: str = Field(default="/", sa_column=Column(Text, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
-    version: int = 1
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()

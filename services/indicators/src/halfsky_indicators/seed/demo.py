@@ -21,7 +21,8 @@ from halfsky_indicators.elements.service import by_codes
 from halfsky_indicators.entry.models import DataSetReport, ReportStatus
 from halfsky_indicators.entry.values import NewValue, write_values
 from halfsky_indicators.figures.models import ReportedFigure
-from halfsky_indicators.figures.service import check, decimals_of
+from halfsky_indicators.figures.schemas import FigureCreate
+from halfsky_indicators.figures.service import add_figure
 from halfsky_indicators.indicators.service import get_by_code as indicator
 from halfsky_indicators.orglabels.service import store as store_labels
 from halfsky_indicators.orgpaths import path_from_code
@@ -209,22 +210,17 @@ async def _folic_figures(session: AsyncSession, actor: Principal) -> int:
         if (ind.id, p.code) in have:
             continue
         added += 1
-        figure = ReportedFigure(
-            indicator_id=ind.id,
-            org_path=org,
-            period=p.code,
-            period_start=p.start,
-            period_end=p.end,
+        body = FigureCreate(
+            indicator=code,
+            org=org,
+            period=period,
             numerator=Decimal(num),
             denominator=Decimal(den),
             stated_value=Decimal(stated),
-            stated_decimals=decimals_of(Decimal(stated)),
             source="增补叶酸项目工作报告",
             note="示例：seeds-000 §5.2 的项目报告数字，挂在演示区域下",
-            entered_by=actor.name,
         )
-        check(figure, ind)
-        session.add(figure)
+        await add_figure(session, indicator=ind, org_path=org, period=p, body=body, entered_by=actor.name)
     return added
 
 

@@ -1,14 +1,13 @@
 """Validation rules: comparisons of elements, ranges, and period-on-period jumps."""
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, amount_field, timestamp_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Versioned, amount_field, uuid_pk
 
 
 class RuleKind(StrEnum):
@@ -22,15 +21,13 @@ class Severity(StrEnum):
     warning = "warning"  # submission needs a comment
 
 
-class ValidationRule(Base, table=True):
+class ValidationRule(Bilingual, Versioned, Base, table=True):
     """One data-quality rule, for every unit's values (or only on one data set's submissions)."""
 
     __tablename__ = "validation_rule"
 
     id: uuid.UUID = uuid_pk()
     code: str = Field(sa_column=Column(String(60), nullable=False, unique=True))
-    name_zh: str = Field(sa_column=Column(String(200), nullable=False))
-    name_en: str = Field(default="", sa_column=Column(String(200), nullable=False))
     kind: RuleKind = Field(sa_type=String(16))  # type: ignore[call-overload]
     severity: Severity = Field(default=Severity.error, sa_type=String(16))  # type: ignore[call-overload]
     expression: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -44,6 +41,3 @@ class ValidationRule(Base, table=True):
         default=None, sa_column=Column(ForeignKey("data_set.id", ondelete="CASCADE"), nullable=True)
     )
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
-    version: int = 1
-    created_at: datetime = timestamp_field()
-    updated_at: datetime = timestamp_field()
