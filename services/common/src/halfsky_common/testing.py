@@ -153,7 +153,7 @@ def _tamper(token: str, jose_jwt: Any) -> str:
     import base64
     import json
 
-    head, body, sig = token.split(".")
+    head, _body, sig = token.split(".")
     claims = jose_jwt.get_unverified_claims(token)
     claims["roles"] = ["admin"]
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
