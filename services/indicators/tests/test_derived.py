@@ -1,5 +1,6 @@
 """Derived data: values pulled from the cases and projects feeds over real HTTP, with a service token."""
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -35,6 +36,7 @@ async def puller(db_url: str, feeds: FeedServer) -> AsyncIterator[tuple[httpx.As
         gateway_url=feeds.url,
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
+        pull_interval_seconds=0,
     )
     app = create_app(settings)
     async with running(app) as c:
@@ -211,3 +213,25 @@ async def test_pulls_need_a_data_role_and_a_configured_gateway(
     assert (await client.post("/indicators/pulls", json=body, headers=ADMIN)).status_code == 503
     wrong = await configured.post("/indicators/pulls", json={"source": "cases", "period": "2026"}, headers=ADMIN)
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "period"
+
+
+async def test_the_service_pulls_on_its_own_schedule(db_url: str, feeds: FeedServer, client: httpx.AsyncClient) -> None:
+    feeds.rows.clear()
+    await catalogue(client)
+    settings = Settings(
+        database_url=db_url,
+        jwt_public_key=shared_key_pair()[1],
+        gateway_url=feeds.url,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        pull_interval_seconds=3600,
+        pull_first_delay_seconds=0,
+    )
+    async with running(create_app(settings)):
+        for _ in range(100):
+            listed = await client.get("/indicators/pulls", headers=GZ_LEADER)
+            if len(listed.json()["items"]) == 4:
+                break
+            await asyncio.sleep(0.05)
+    assert {p["triggered_by"] for p in listed.json()["items"]} == {"定时汇取"}
+    assert len(listed.json()["items"]) == 4  # cases and projects, this quarter and the one before

@@ -12,5 +12,10 @@ class Settings(ServiceSettings):
     gateway_url: str = Field(default="", description="Where the cases and projects stats feeds are reached")
     client_id: str = Field(default="", description="This service's partner client (scope stats:read)")
     client_secret: str = ""
-    pull_interval_seconds: int = Field(default=0, ge=0, description="Scheduled pulls of the feeds; 0 turns them off")
+    pull_interval_seconds: int = Field(
+        default=3600, ge=0, description="Seconds between scheduled pulls of the feeds (when a client is set); 0: off"
+    )
+    pull_first_delay_seconds: float = Field(
+        default=30.0, ge=0, description="Wait before the first scheduled pull, so the gateway is up"
+    )
     pull_timeout_seconds: float = Field(default=20.0, gt=0)

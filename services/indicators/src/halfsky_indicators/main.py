@@ -61,7 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             task = None
             if settings.pull_interval_seconds and app.state.feeds.configured:
                 task = asyncio.create_task(
-                    run_forever(app.state.sessionmaker, app.state.feeds, settings.pull_interval_seconds)
+                    run_forever(
+                        app.state.sessionmaker,
+                        app.state.feeds,
+                        settings.pull_interval_seconds,
+                        settings.pull_first_delay_seconds,
+                    )
                 )
             try:
                 yield

@@ -51,8 +51,11 @@ async def run_once(
     return done
 
 
-async def run_forever(maker: async_sessionmaker[AsyncSession], client: FeedClient, interval: float) -> None:
-    """Pull every `interval` seconds until cancelled."""
+async def run_forever(
+    maker: async_sessionmaker[AsyncSession], client: FeedClient, interval: float, first_delay: float = 0
+) -> None:
+    """Pull every `interval` seconds, the first time after `first_delay`, until cancelled."""
+    await asyncio.sleep(first_delay)
     while True:
         try:
             await run_once(maker, client)
