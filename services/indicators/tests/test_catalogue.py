@@ -1,6 +1,8 @@
 """The catalogue: data elements, data sets, plans, indicators and targets, with their checks and permissions."""
 
 import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from indicators_factories import (
     ADMIN,
     CASE_WORKER,
@@ -12,6 +14,8 @@ from indicators_factories import (
     element,
     folic_catalogue,
 )
+
+from halfsky_indicators.indicators.service import RESERVED
 
 
 async def test_an_indicator_is_defined_over_elements_with_its_factor_from_the_unit(client: httpx.AsyncClient) -> None:
@@ -192,3 +196,12 @@ async def test_data_sets_hold_elements_of_their_period_type(client: httpx.AsyncC
 async def test_derived_elements_name_their_measure(client: httpx.AsyncClient) -> None:
     r = await client.post("/indicators/data-elements", json=element("cases_x", "案件", source="cases"), headers=ADMIN)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "source_measure"
+
+
+def test_no_indicator_code_can_shadow_a_route(app: FastAPI) -> None:
+    firsts = {
+        route.path.split("/")[2]
+        for route in app.routes
+        if isinstance(route, APIRoute) and route.path.startswith("/indicators/") and "{" not in route.path.split("/")[2]
+    }
+    assert firsts <= RESERVED

@@ -41,10 +41,12 @@ RESERVED = frozenset(
         "export",
         "forms",
         "import",
+        "org-labels",
         "periods",
         "plans",
         "pulls",
         "reported-figures",
+        "reports",
         "validation",
         "validation-rules",
     }
