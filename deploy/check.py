@@ -42,8 +42,6 @@ SETTINGS: dict[str, type[BaseSettings]] = {
 }
 # The oldest Kubernetes the manifests promise to work on, and the newest the validator knows.
 K8S_VERSIONS = ("1.29.0", kubernetes_validate.utils.latest_version())
-# Settings the indicator service's branch (issue 5) adds; allowed before it is merged.
-PENDING_SETTINGS = {"INDICATORS_GATEWAY_URL", "INDICATORS_CLIENT_ID", "INDICATORS_CLIENT_SECRET"}
 
 
 def setting_names(component: str) -> set[str]:
@@ -59,7 +57,7 @@ def env_errors(names: Iterable[str], where: str) -> list[str]:
     for raw in names:
         name = raw.removesuffix("_FROM_FILE")
         for component in SETTINGS:
-            if name.startswith(component.upper() + "_") and name not in setting_names(component) | PENDING_SETTINGS:
+            if name.startswith(component.upper() + "_") and name not in setting_names(component):
                 errors.append(f"{where}: {raw} is not a setting of the {component} component")
     return errors
 

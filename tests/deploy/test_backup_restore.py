@@ -2,8 +2,9 @@
 holds the same rows and answers the same questions.
 
 Each component has a Probe: `write` puts real data in through its real entry point (the gateway's bootstrap and CLI,
-the services' routes), `read` asks the running app what an operator would check afterwards. To cover more (stats,
-the indicator service), add a probe to PROBES; every table of every database is compared as well.
+the services' routes, the indicator service's CLI), `read` asks the running app what an operator would check
+afterwards. To cover more (statistics, analytics), extend a probe's `read` or add one to PROBES; every table and
+sequence of every database is compared as well.
 """
 
 import asyncio
@@ -24,6 +25,8 @@ from halfsky_common.testing import auth, make_token, running
 from halfsky_gateway.cli import DEMO_USERS
 from halfsky_gateway.config import Settings as GatewaySettings
 from halfsky_gateway.main import create_app as gateway_app
+from halfsky_indicators.config import Settings as IndicatorsSettings
+from halfsky_indicators.main import create_app as indicators_app
 from halfsky_projects.config import Settings as ProjectsSettings
 from halfsky_projects.main import create_app as projects_app
 
@@ -203,7 +206,29 @@ class ProjectsProbe:
         return {"detail": detail, "list": [(p["code"], p["status"]) for p in listed]}
 
 
-PROBES = [GatewayProbe(), CasesProbe(), ProjectsProbe()]
+class IndicatorsProbe:
+    """The programme catalogue and the demo values, loaded by the indicator service's own CLI."""
+
+    name = "indicators"
+
+    def write(self, s: System, tmp: Path) -> None:
+        result = s.run(
+            "python", "-m", "halfsky_indicators.cli", "demo-data", INDICATORS_DATABASE_URL=s.urls["indicators"]
+        )
+        assert result.returncode == 0
+
+    async def read(self, s: System) -> dict[str, Any]:
+        settings = IndicatorsSettings(database_url=s.urls["indicators"], jwt_public_key=s.public_key)
+        admin = user(["admin"], org_path="/44/", name="系统管理员")
+        async with running(indicators_app(settings)) as c:
+            catalogue = (await c.get("/indicators?limit=100", headers=admin)).json()["items"]
+            values = (await c.get("/indicators/data-values?limit=100", headers=admin)).json()["items"]
+            reports = (await c.get("/indicators/reports?limit=100", headers=admin)).json()["items"]
+        assert catalogue and values
+        return {"catalogue": catalogue, "values": values, "reports": reports}
+
+
+PROBES = [GatewayProbe(), CasesProbe(), ProjectsProbe(), IndicatorsProbe()]
 
 
 def answers(s: System) -> dict[str, Any]:

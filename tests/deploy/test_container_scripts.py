@@ -44,6 +44,15 @@ def test_entrypoint_refuses_to_start_without_its_secret(tmp_path: Path) -> None:
     assert "CASES_DATA_KEY_FROM_FILE" in result.stderr
 
 
+def test_entrypoint_prepares_an_empty_folder_for_the_workers_metrics(tmp_path: Path) -> None:
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    (metrics / "counter_1234.db").write_bytes(b"stale")  # left by a worker of the previous start
+    result = entrypoint("true", PROMETHEUS_MULTIPROC_DIR=str(metrics))
+    assert result.returncode == 0, result.stderr
+    assert metrics.is_dir() and list(metrics.iterdir()) == []
+
+
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="creates a cluster-wide role: embedded server only")
 def test_compose_db_init_creates_the_role_and_databases_and_can_run_again(system: System, tmp_path: Path) -> None:
     socket_dir = parse_qs(urlsplit(system.server).query)["host"][0]

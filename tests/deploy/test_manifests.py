@@ -97,5 +97,9 @@ def test_the_production_overlay_runs_every_component_from_the_registry() -> None
         assert container["image"].startswith(f"registry.example.org/halfsky/{name}:")
     (job,) = [d for d in docs if d["kind"] == "Job"]
     steps = job["spec"]["template"]["spec"]["initContainers"] + job["spec"]["template"]["spec"]["containers"]
-    assert [c["name"] for c in steps] == ["gateway", "cases", "projects", "indicators"]
-    assert all(c["command"][:3] == ["alembic", "-c", "/app/alembic.ini"] for c in steps)
+    assert [c["name"] for c in steps] == ["gateway", "cases", "projects", "indicators", "indicators-catalogue"]
+    assert all(c["command"] == ["alembic", "-c", "/app/alembic.ini", "upgrade", "head"] for c in steps[:4])
+    assert steps[4]["command"] == ["python", "-m", "halfsky_indicators.cli", "seed-catalogue"]
+    assert [c["image"].rsplit(":", 1)[0].rsplit("/", 1)[-1] for c in steps] == [c["name"] for c in steps[:4]] + [
+        "indicators"
+    ]
