@@ -199,7 +199,7 @@ def check_compose() -> list[str]:
         errors += [f"{where}: needs unknown {d}" for d in svc.get("depends_on", {}) if d not in compose["services"]]
         for mount in svc.get("volumes", []):
             source = mount.split(":", 1)[0]
-            if source.startswith("./") and not source.startswith("./backups") and not (DEPLOY / source).exists():
+            if source.startswith("./") and not (DEPLOY / source).exists():
                 errors.append(f"{where}: mounts {source}, which does not exist")
             elif not source.startswith(("/", ".", "$")) and source not in volumes:
                 errors.append(f"{where}: volume {source} is not defined")
