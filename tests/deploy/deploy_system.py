@@ -47,10 +47,11 @@ class System:
         return self.data_dir / "attachments"
 
     def script_env(self, **extra: str) -> dict[str, str]:
-        """The environment deploy/*.sh run with: this server and prefix, a PostgreSQL client on the PATH."""
+        """The environment deploy/*.sh run with: this server and prefix, PostgreSQL 18's client on the PATH."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-        env.update(DATABASE_URL=self.server, DB_PREFIX=self.prefix, PG_BIN=str(PG_BIN))
-        env["PATH"] = f"{Path(sys.executable).parent}:{PG_BIN}:{env.get('PATH', '')}"
+        env.update(DATABASE_URL=self.server, DB_PREFIX=self.prefix)
+        # The embedded server's client last: the scripts pick the right version among all they find.
+        env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}:{PG_BIN}"
         env.update(extra)
         return env
 

@@ -9,6 +9,7 @@ sequence of every database is compared as well.
 
 import asyncio
 import hashlib
+import os
 import shutil
 import time
 import uuid
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from deploy_system import DEPLOY, System
+from deploy_system import DEPLOY, PG_BIN, System
 
 from halfsky_cases.config import Settings as CasesSettings
 from halfsky_cases.main import create_app as cases_app
@@ -300,6 +301,23 @@ def test_backup_keeps_the_newest_and_leaves_no_half_backup(system: System, tmp_p
     missing = system.run("bash", DEPLOY / "backup.sh", tmp_path / "other", DB_PREFIX="nosuch_", check=False)
     assert missing.returncode == 1 and "nosuch_halfsky_gateway does not exist" in missing.stderr
     assert list((tmp_path / "other").iterdir()) == []
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="knows the embedded server's version (18)")
+def test_scripts_pick_a_client_as_new_as_the_server(system: System, tmp_path: Path) -> None:
+    """An older pg_dump first on the PATH (as Debian's 15 here) is passed over for one of the server's version."""
+    old = tmp_path / "old-bin"
+    old.mkdir()
+    (old / "pg_dump").write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 15.18'\n")
+    (old / "pg_dump").chmod(0o755)
+    (old / "psql").symlink_to(PG_BIN / "psql")
+    env_path = f"{old}:{system.script_env()['PATH']}"
+    result = system.run("bash", DEPLOY / "backup.sh", tmp_path / "b", PATH=env_path)
+    manifest = (Path(result.stdout.strip().splitlines()[-1]) / "MANIFEST").read_text()
+    assert "pg_dump: pg_dump (PostgreSQL) 18." in manifest and "server_major: 18" in manifest
+
+    only_old = system.run("bash", DEPLOY / "backup.sh", tmp_path / "c", PG_BIN=str(old), check=False)
+    assert only_old.returncode == 1 and "no pg_dump of PostgreSQL 18 or newer" in only_old.stderr
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgresql+asyncpg"])
