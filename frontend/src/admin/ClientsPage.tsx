@@ -149,6 +149,7 @@ function ClientForm({
       <ErrorAlert error={save.error} form={form} />
       <Form
         form={form}
+        name="client"
         layout="vertical"
         onFinish={(v) => save.mutate(v)}
         initialValues={client ? { ...client } : { agency: "police", scopes: ["cases:referrals"], org_unit_id: rootId }}

@@ -225,7 +225,7 @@ function UnitPanel({
         <Descriptions.Item label={t("orgUnits.path")}>{unit.path}</Descriptions.Item>
       </Descriptions>
       <ErrorAlert error={rename.error} form={form} />
-      <Form form={form} layout="inline" initialValues={{ name: unit.name }} onFinish={(v) => rename.mutate(v.name)}>
+      <Form form={form} name="renameUnit" layout="inline" initialValues={{ name: unit.name }} onFinish={(v) => rename.mutate(v.name)}>
         <Form.Item label={t("orgUnits.rename")} name="name" rules={[{ required: true, whitespace: true }]}>
           <Input maxLength={100} />
         </Form.Item>
@@ -255,7 +255,7 @@ function AddUnitModal({ parent, onClose, onCreated }: { parent: OrgUnit; onClose
       okText={t("common.save")}
     >
       <ErrorAlert error={create.error} form={form} />
-      <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ code: parent.code }}>
+      <Form form={form} name="addUnit" layout="vertical" onFinish={(v) => create.mutate(v)} initialValues={{ code: parent.code }}>
         <Form.Item
           label={t("common.code")}
           name="code"
@@ -298,7 +298,7 @@ function MoveUnitModal({
       confirmLoading={move.isPending}
     >
       <ErrorAlert error={move.error} form={form} />
-      <Form form={form} layout="vertical" onFinish={(v) => move.mutate(v)}>
+      <Form form={form} name="moveUnit" layout="vertical" onFinish={(v) => move.mutate(v)}>
         <Form.Item label={t("orgUnits.newParent")} name="parent_id" rules={[{ required: true }]}>
           <OrgUnitPicker rootId={rootId} disabledIds={[unit.id]} />
         </Form.Item>

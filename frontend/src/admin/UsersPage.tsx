@@ -55,7 +55,7 @@ export default function UsersPage() {
           )
         }
       />
-      <Form layout="inline" style={{ marginBottom: 16, rowGap: 8 }} onFinish={(v: UserFilters) => setFilters(clean(v))}>
+      <Form name="userFilters" layout="inline" style={{ marginBottom: 16, rowGap: 8 }} onFinish={(v: UserFilters) => setFilters(clean(v))}>
         <Form.Item name="q">
           <Input.Search aria-label={t("users.searchPlaceholder")} placeholder={t("users.searchPlaceholder")} allowClear onSearch={(q) => setFilters((f) => clean({ ...f, q }))} />
         </Form.Item>
@@ -248,7 +248,7 @@ function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void
   return (
     <Modal open title={`${t("users.resetPassword")} · ${user.username}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={reset.isPending}>
       <ErrorAlert error={reset.error} form={form} />
-      <Form form={form} layout="vertical" onFinish={(v) => reset.mutate(v)}>
+      <Form form={form} name="resetPassword" layout="vertical" onFinish={(v) => reset.mutate(v)}>
         <Form.Item label={t("users.newPassword")} name="password" extra={t("users.passwordHint")} rules={[{ required: true }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>

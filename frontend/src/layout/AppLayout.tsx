@@ -74,6 +74,7 @@ export function AppLayout() {
             )}
             <LanguageSwitch />
             <Dropdown
+              trigger={["click"]}
               menu={{
                 items: [
                   { key: "org", label: `${t("header.org")}：${me.org_unit.name}`, disabled: true },

@@ -1,3 +1,4 @@
+import "@testing-library/jest-dom/vitest";
 // jsdom lacks what antd's responsive helpers read.
 Object.defineProperty(window, "matchMedia", {
   writable: true,
