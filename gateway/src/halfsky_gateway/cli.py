@@ -16,8 +16,11 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_gateway.clients import service as clients
+from halfsky_gateway.clients.models import PartnerClient
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits import service as orgunits
 from halfsky_gateway.orgunits.models import OrgUnit
@@ -90,6 +93,19 @@ async def create_admin(session: AsyncSession, settings: Settings, *, username: s
     return password
 
 
+async def ensure_service_client(session: AsyncSession, settings: Settings, *, name: str, org_code: str) -> str:
+    """The internal client `name` (scope stats:read, bound to the root unit) with a fresh secret; "id secret"."""
+    unit = await ensure_root(session, org_code)
+    client = (await session.execute(select(PartnerClient).where(col(PartnerClient.name) == name))).scalar_one_or_none()
+    if client is None:
+        client, secret = await clients.create_client(
+            session, name=name, agency="service", scopes=["stats:read"], org_unit=unit
+        )
+    else:
+        secret = clients.rotate_secret(client)
+    return f"{client.client_id} {secret}"
+
+
 async def demo_data(session: AsyncSession, settings: Settings) -> list[str]:
     """The demo tree and one user per role; password from HALFSKY_DEMO_PASSWORD or a fixed demo one."""
     created, updated, errors = await import_tree(session, DEMO_TREE)
@@ -123,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     tree = sub.add_parser("import-tree", help="load org units from a CSV of code,name,parent_code")
     tree.add_argument("csv", type=Path)
     sub.add_parser("demo-data", help="load the demo region tree and demo users")
+    svc = sub.add_parser("service-client", help="create or re-key an internal client; prints 'client_id secret'")
+    svc.add_argument("name")
+    svc.add_argument("--org-code", default=os.environ.get("HALFSKY_ROOT_CODE", "44"))
     args = parser.parse_args(argv)
 
     if args.command == "create-admin":
@@ -138,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{created} created, {updated} renamed, {len(errors)} skipped")
         for e in errors[:20]:
             print(f"  {e['code']}: {e['message']}", file=sys.stderr)
+    elif args.command == "service-client":
+        print(
+            asyncio.run(
+                _with_session(lambda s, st: ensure_service_client(s, st, name=args.name, org_code=args.org_code))
+            )
+        )
     elif args.command == "demo-data":
         for line in asyncio.run(_with_session(demo_data)):
             print(line)

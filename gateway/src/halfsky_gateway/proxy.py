@@ -110,32 +110,14 @@ class ProxyMiddleware:
             url += b"?" + scope["query_string"]
         method = scope["method"]
         has_body = method not in BODYLESS or length is not None
+        body = _LimitedBody(receive, self.max_body_bytes)
         request = client.build_request(
-            method,
-            httpx.URL(url.decode("latin-1")),
-            headers=headers,
-            content=self._body(receive) if has_body else None,
+            method, httpx.URL(url.decode("latin-1")), headers=headers, content=body if has_body else None
         )
         try:
             upstream = await client.send(request, stream=True)
-        except BodyTooLarge:
-            raise Problem(413, f"The request body exceeds {self.max_body_bytes} bytes.") from None
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            log.warning("%s unreachable: %r", name, exc)
-            raise Problem(
-                503,
-                f"The {name} service is unavailable; other services are unaffected.",
-                headers={"Retry-After": "5"},
-                service=name,
-            ) from None
-        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout) as exc:
-            log.warning("%s timed out: %r", name, exc)
-            raise Problem(504, f"The {name} service did not answer in time.", service=name) from None
-        except httpx.TransportError as exc:
-            log.warning("%s transport error: %r", name, exc)
-            raise Problem(
-                503, f"The {name} service is unavailable.", headers={"Retry-After": "5"}, service=name
-            ) from None
+        except Exception as exc:
+            raise self._problem(name, exc, body_too_large=body.too_large) from None
         try:
             out_headers = [(k.lower(), v) for k, v in upstream.headers.raw if k.lower() not in RESPONSE_DROP]
             await send({"type": "http.response.start", "status": upstream.status_code, "headers": out_headers})
@@ -148,15 +130,46 @@ class ProxyMiddleware:
         finally:
             await upstream.aclose()
 
-    async def _body(self, receive: Receive) -> AsyncIterator[bytes]:
+    def _problem(self, name: str, exc: Exception, *, body_too_large: bool) -> Exception:
+        """Map a failed upstream call: connection refused → 503, timeout → 504, other transport errors → 503."""
+        # The transport wraps whatever the body iterator raised; the flag says what really happened.
+        if body_too_large:
+            return Problem(413, f"The request body exceeds {self.max_body_bytes} bytes.")
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+            log.warning("%s unreachable: %r", name, exc)
+            return Problem(
+                503,
+                f"The {name} service is unavailable; other services are unaffected.",
+                headers={"Retry-After": "5"},
+                service=name,
+            )
+        if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout)):
+            log.warning("%s timed out: %r", name, exc)
+            return Problem(504, f"The {name} service did not answer in time.", service=name)
+        if isinstance(exc, httpx.TransportError):
+            log.warning("%s transport error: %r", name, exc)
+            return Problem(503, f"The {name} service is unavailable.", headers={"Retry-After": "5"}, service=name)
+        return exc
+
+
+class _LimitedBody:
+    """The client's request body, streamed to the upstream, cut off past the limit."""
+
+    def __init__(self, receive: Receive, limit: int) -> None:
+        self.receive = receive
+        self.limit = limit
+        self.too_large = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         seen = 0
         while True:
-            message: Message = await receive()
+            message: Message = await self.receive()
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
             seen += len(chunk)
-            if seen > self.max_body_bytes:
+            if seen > self.limit:
+                self.too_large = True
                 raise BodyTooLarge()  # the upstream sees a cut body and drops it
             if chunk:
                 yield chunk

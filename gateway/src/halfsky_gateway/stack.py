@@ -67,13 +67,21 @@ class Stack:
         self.private_key, self.public_key = ensure_key_pair(self.data_dir / "keys")
         for name in ("gateway", *SERVICES):
             upgrade(component_dir(name), self.urls[name])
+        self.admin_password = self._create_admin()
+        if self.demo:
+            self._cli("demo-data")
+        client_id, secret = self._cli("service-client", "indicators-service").split()
+        self.extra_env.setdefault("indicators", {}).update(
+            {
+                "INDICATORS_GATEWAY_URL": self.base_url,
+                "INDICATORS_CLIENT_ID": client_id,
+                "INDICATORS_CLIENT_SECRET": secret,
+            }
+        )
         for name in (*SERVICES, "gateway"):
             self.start_process(name)
         for name in (*SERVICES, "gateway"):
             self.wait_healthy(name)
-        self.admin_password = self._create_admin()
-        if self.demo:
-            self._cli("demo-data")
 
     async def _create_databases(self, base: str) -> dict[str, str]:
         return {name: await create_database(base, db) for name, db in DATABASES.items()}
@@ -91,7 +99,7 @@ class Stack:
                 env[f"GATEWAY_{service.upper()}_URL"] = f"http://{self.host}:{self.ports[service]}"
             if self.spa_dir is not None:
                 env["GATEWAY_SPA_DIR"] = str(self.spa_dir)
-        env.update(self.extra_env.get(name, {}))
+        env.update(self.extra_env.get(name, {}))  # the internal client's credentials, test-only settings
         return env
 
     def start_process(self, name: str) -> None:

@@ -8,7 +8,7 @@ from sqlmodel import Field
 
 from halfsky_gateway.base import Base, timestamp_field, uuid_pk
 
-SCOPES = ("cases:intake", "cases:referrals")
+SCOPES = ("cases:intake", "cases:referrals", "stats:read")
 
 
 class PartnerClient(Base, table=True):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Scope = Literal["cases:intake", "cases:referrals"]
+Scope = Literal["cases:intake", "cases:referrals", "stats:read"]
 Agency = Literal[
     "police", "court", "legal_aid", "shelter", "civil_affairs", "hospital", "school", "mobile_app", "other"
 ]

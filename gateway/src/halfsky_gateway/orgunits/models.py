@@ -43,7 +43,7 @@ class OrgUnit(Base, table=True):
     id: uuid.UUID = uuid_pk()
     code: str = Field(max_length=12, unique=True)
     name: str = Field(max_length=100)
-    level: Level = Field(sa_type=String(16))  # type: ignore[call-overload]
+    level: str = Field(sa_type=String(16))  # type: ignore[call-overload]  # a Level value
     parent_id: uuid.UUID | None = Field(default=None, foreign_key="org_unit.id", ondelete="RESTRICT")
     path: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     version: int = Field(default=1)

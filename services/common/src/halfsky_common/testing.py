@@ -1,5 +1,9 @@
 """Test helpers shared by every service's suite: a real PostgreSQL, a key pair, tokens, a client on the app."""
 
+import base64
+import hashlib
+import hmac
+import json
 import os
 import tempfile
 import uuid
@@ -10,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from fastapi import FastAPI
+from jose import jwt
 from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from halfsky_common.db import async_url
 from halfsky_common.keys import generate_key_pair, sign_access_token
 from halfsky_common.pgserver import create_database, start_embedded
 
@@ -99,17 +107,17 @@ async def truncate_all(engine: AsyncEngine, metadata: MetaData, *, keep: tuple[s
             await conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
 
 
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _b64json(data: dict[str, Any]) -> str:
+    return _b64(json.dumps(data).encode())
+
+
 def forged_tokens(public_key_pem: str) -> dict[str, str]:
     """Tokens every service must refuse with 401: each breaks one rule of verification."""
-    import base64
-    import json
-
-    from jose import jwt as jose_jwt
-
-    def b64(data: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-    valid_claims = {
+    claims = {
         "iss": "halfsky-gateway",
         "aud": "halfsky",
         "sub": str(uuid.uuid4()),
@@ -120,54 +128,28 @@ def forged_tokens(public_key_pem: str) -> dict[str, str]:
         "org_path": "/44/",
         "typ": "user",
     }
+    head = _b64json({"alg": "HS256", "typ": "JWT"})
+    body = _b64json(claims)
+    hs256_sig = _b64(hmac.new(public_key_pem.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
+    weak = make_token(roles=["hotline_operator"])
+    weak_head, _, weak_sig = weak.split(".")
+    swapped = _b64json({**jwt.get_unverified_claims(weak), "roles": ["admin"]})
     other_private, _ = generate_key_pair()
     return {
-        "alg_none": f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(valid_claims)}.",
-        "hs256_with_public_key": _hs256(valid_claims, public_key_pem),
+        "alg_none": f"{_b64json({'alg': 'none', 'typ': 'JWT'})}.{body}.",
+        "hs256_with_public_key": f"{head}.{body}.{hs256_sig}",
         "expired": make_token(ttl=timedelta(minutes=-5)),
         "wrong_audience": make_token(aud="someone-else"),
         "wrong_issuer": make_token(iss="evil-issuer"),
         "other_key": make_token(private_key_pem=other_private),
         "garbage": "not.a.token",
-        "tampered_claims": _tamper(make_token(roles=["hotline_operator"]), jose_jwt),
+        # A real signature over a hotline operator's claims, with the payload swapped for an admin's.
+        "tampered_claims": f"{weak_head}.{swapped}.{weak_sig}",
     }
-
-
-def _hs256(claims: dict[str, Any], secret: str) -> str:
-    import hashlib
-    import hmac
-    import json
-    from base64 import urlsafe_b64encode
-
-    def b64(raw: bytes) -> str:
-        return urlsafe_b64encode(raw).decode().rstrip("=")
-
-    head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    body = b64(json.dumps(claims).encode())
-    sig = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
-    return f"{head}.{body}.{b64(sig)}"
-
-
-def _tamper(token: str, jose_jwt: Any) -> str:
-    """Swap the payload for one claiming admin, keeping the original signature."""
-    import base64
-    import json
-
-    head, body, sig = token.split(".")
-    claims = jose_jwt.get_unverified_claims(token)
-    claims["roles"] = ["admin"]
-    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    return f"{head}.{forged}.{sig}"
 
 
 async def schema_drift(url: str, metadata: MetaData) -> list[Any]:
     """What autogenerate would change between the migrated database and the models (empty means none)."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    from halfsky_common.db import async_url
-
     engine = create_async_engine(async_url(url))
 
     def compare(conn: Any) -> list[Any]:

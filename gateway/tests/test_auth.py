@@ -1,0 +1,138 @@
+"""Sign-in: passwords, lockout, refresh rotation, logout, partner client credentials."""
+
+from typing import Any
+
+import httpx
+from jose import jwt
+
+PASSWORD = "Correct-horse-42"
+
+
+def bearer(pair: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": pair["bearer"]}
+
+
+async def test_login_gives_a_short_rs256_token_with_identity(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    tokens = await login(name)
+    claims = jwt.get_unverified_claims(tokens["access_token"])
+    assert jwt.get_unverified_header(tokens["access_token"])["alg"] == "RS256"
+    assert claims["org_path"] == "/44/4401/440106/"
+    assert claims["roles"] == ["case_worker"]
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    me = (await client.get("/api/auth/me", headers=bearer(tokens))).json()
+    assert me["username"] == name and me["org_unit"]["code"] == "440106"
+
+
+async def test_wrong_password_is_401_problem(client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any) -> None:
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    r = await client.post("/api/auth/login", json={"username": name, "password": "wrong-password-1"})
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    unknown = await client.post("/api/auth/login", json={"username": "nobody", "password": "wrong-password-1"})
+    assert unknown.status_code == 401 and unknown.json()["detail"] == r.json()["detail"]
+
+
+async def test_five_failures_lock_the_account_even_for_the_right_password(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    codes = [
+        (await client.post("/api/auth/login", json={"username": name, "password": f"bad-pass-{i}x"})).status_code
+        for i in range(5)
+    ]
+    assert codes == [401, 401, 401, 401, 423]
+    r = await client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+    assert r.status_code == 423
+    assert "locked_until" in r.json()
+
+
+async def test_refresh_rotates_and_a_replayed_token_ends_the_family(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    first = await login(name)
+    second = (await client.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})).json()
+    assert second["refresh_token"] != first["refresh_token"]
+    replay = await client.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert replay.status_code == 401 and replay.json()["code"] == "token_reused"
+    # The replay revoked the whole family: the newer token is dead too.
+    after = await client.post("/api/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert after.status_code == 401
+
+
+async def test_logout_revokes_the_refresh_token(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    tokens = await login(name)
+    assert (await client.post("/api/auth/logout", json={"refresh_token": tokens["refresh_token"]})).status_code == 204
+    r = await client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert r.status_code == 401
+
+
+async def test_disabled_user_cannot_sign_in_or_refresh(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    admin = await login(await make_user(unit=tree.province, roles=["admin"]))
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    tokens = await login(name)
+    listed = (await client.get("/api/users", params={"q": name}, headers=bearer(admin))).json()["items"][0]
+    r = await client.patch(
+        f"/api/users/{listed['id']}",
+        json={"disabled": True},
+        headers={**bearer(admin), "If-Match": f'W/"{listed["version"]}"'},
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.post("/api/auth/login", json={"username": name, "password": PASSWORD})).status_code == 403
+    assert (await client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})).status_code == 401
+
+
+async def test_partner_client_gets_a_scoped_token(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    admin = await login(await make_user(unit=tree.tianhe, roles=["admin"]))
+    created = await client.post(
+        "/api/clients",
+        json={
+            "name": "天河区公安分局",
+            "agency": "police",
+            "scopes": ["cases:intake"],
+            "org_unit_id": str(tree.tianhe.id),
+        },
+        headers=bearer(admin),
+    )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    form = {"grant_type": "client_credentials", "client_id": body["client_id"], "client_secret": body["client_secret"]}
+    token = (await client.post("/api/auth/token", data=form)).json()
+    claims = jwt.get_unverified_claims(token["access_token"])
+    assert claims["typ"] == "client" and claims["scope"] == "cases:intake"
+    assert claims["org_path"] == "/44/4401/440106/" and claims["roles"] == ["partner"]
+    bad = await client.post("/api/auth/token", data={**form, "client_secret": "nope"})
+    assert bad.status_code == 401
+    # A partner token is not a staff session.
+    assert (
+        await client.get("/api/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
+    ).status_code == 403
+
+
+async def test_password_policy_names_the_field(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    admin = await login(await make_user(unit=tree.province, roles=["admin"]))
+    r = await client.post(
+        "/api/users",
+        json={
+            "username": "short",
+            "name": "王芳",
+            "password": "abc123",
+            "roles": ["case_worker"],
+            "org_unit_id": str(tree.tianhe.id),
+        },
+        headers=bearer(admin),
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"] == "password"

@@ -1,0 +1,149 @@
+"""The proxy: byte-for-byte forwarding to a real upstream over HTTP, request ids, 503/504 per service, 413."""
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from starlette.types import Receive, Scope, Send
+
+from halfsky_common.testing import auth, make_token, running
+from halfsky_gateway.main import create_app
+
+
+async def echo(scope: Scope, receive: Receive, send: Send) -> None:
+    """An upstream that answers with what it received; paths ending in /slow sleep first."""
+    if scope["type"] != "http":
+        return
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    if scope["path"].endswith("/slow"):
+        await asyncio.sleep(3)
+    payload = {
+        "method": scope["method"],
+        "raw_path": scope["raw_path"].decode(),
+        "query": scope["query_string"].decode(),
+        "headers": {k.decode(): v.decode() for k, v in scope["headers"]},
+        "body_hex": body.hex(),
+    }
+    headers = [(b"content-type", b"application/json"), (b"x-upstream", b"yes")]
+    await send({"type": "http.response.start", "status": 207, "headers": headers})
+    await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+async def upstream_url() -> AsyncIterator[str]:
+    """A real HTTP server on loopback (uvicorn), so the proxy's transport is exercised for real."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(echo, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture(scope="module")
+async def proxied(upstream_url: str, settings_factory: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway with cases and projects on the echo server and indicators on a closed port."""
+    settings = settings_factory(
+        cases_url=upstream_url,
+        projects_url=upstream_url,
+        indicators_url=f"http://127.0.0.1:{free_port()}",
+        proxy_read_timeout=1.0,
+        max_body_bytes=1000,
+    )
+    async with running(create_app(settings)) as client:
+        yield client
+
+
+TOKEN = auth(make_token(roles=["case_worker"], org_path="/44/4401/440106/"))
+
+
+async def test_path_query_and_body_pass_through_byte_for_byte(proxied: httpx.AsyncClient) -> None:
+    body = "受理 \x00\xff".encode() + bytes(range(256))[:200]
+    r = await proxied.post(
+        "/api/cases/a%2Fb/%E7%8E%8B?q=%E7%8E%8B%E8%8A%B3&x=1&x=2&empty=",
+        content=body,
+        headers={**TOKEN, "content-type": "application/octet-stream", "connection": "keep-alive", "x-custom": "v"},
+    )
+    assert r.status_code == 207
+    seen = r.json()
+    assert seen["method"] == "POST"
+    assert seen["raw_path"] == "/cases/a%2Fb/%E7%8E%8B"
+    assert seen["query"] == "q=%E7%8E%8B%E8%8A%B3&x=1&x=2&empty="
+    assert bytes.fromhex(seen["body_hex"]) == body
+    assert seen["headers"]["x-custom"] == "v"
+    assert seen["headers"]["authorization"] == TOKEN["Authorization"]
+    assert "connection" not in seen["headers"] or seen["headers"]["connection"] != "keep-alive-forwarded"
+    assert r.headers["x-upstream"] == "yes"
+
+
+async def test_request_id_round_trips_and_is_generated_when_absent(proxied: httpx.AsyncClient) -> None:
+    r = await proxied.get("/api/projects/x", headers={**TOKEN, "X-Request-ID": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    assert r.json()["headers"]["x-request-id"] == "abc-123"
+    generated = await proxied.get("/api/projects/x", headers=TOKEN)
+    rid = generated.headers["x-request-id"]
+    assert len(rid) == 32 and generated.json()["headers"]["x-request-id"] == rid
+
+
+async def test_a_stopped_service_is_503_for_its_routes_only(proxied: httpx.AsyncClient) -> None:
+    down = await proxied.get("/api/indicators", headers=TOKEN)
+    assert down.status_code == 503
+    assert down.headers["content-type"] == "application/problem+json"
+    assert down.json()["service"] == "indicators"
+    assert (await proxied.get("/api/cases", headers=TOKEN)).status_code == 207
+    assert (await proxied.get("/api/projects", headers=TOKEN)).status_code == 207
+    assert (await proxied.get("/health")).status_code == 200
+
+
+async def test_a_slow_service_times_out_with_504(proxied: httpx.AsyncClient) -> None:
+    r = await proxied.get("/api/cases/slow", headers=TOKEN)
+    assert r.status_code == 504
+    assert r.json()["service"] == "cases"
+
+
+async def test_no_token_or_a_bad_one_is_stopped_at_the_gateway(proxied: httpx.AsyncClient) -> None:
+    assert (await proxied.get("/api/cases")).status_code == 401
+    r = await proxied.get("/api/cases", headers={"Authorization": "Bearer x.y.z"})
+    assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+
+
+async def test_bodies_over_the_limit_are_413(proxied: httpx.AsyncClient) -> None:
+    r = await proxied.post("/api/cases", content=b"x" * 1001, headers=TOKEN)
+    assert r.status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(5):
+            yield b"y" * 300
+
+    streamed = await proxied.post("/api/cases", content=chunks(), headers=TOKEN)
+    assert streamed.status_code == 413
+
+
+async def test_unknown_api_prefix_is_a_404_problem(proxied: httpx.AsyncClient) -> None:
+    r = await proxied.get("/api/nothing-here", headers=TOKEN)
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+
+
+async def test_security_headers_on_every_response(proxied: httpx.AsyncClient) -> None:
+    r = await proxied.get("/health")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
