@@ -11,10 +11,498 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases in the caller's region, newest first */
+        /** Cases in the caller's region: urgent first, masked */
         get: operations["list_cases_cases_get"];
         put?: never;
+        /** Register a case (登记) at the caller's unit */
+        post: operations["create_case_cases_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reveals and downloads in the region */
+        get: operations["access_log_cases_access_log_get"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mobile and partner intake (Idempotency-Key required) */
+        post: operations["intake_cases_intake_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/legal-measures/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Protection orders ending soon */
+        get: operations["expiring_cases_legal_measures_expiring_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/legal-measures/{measure_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Next step (If-Match) */
+        post: operations["move_cases_legal_measures__measure_id__transitions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partner agencies near the caller's unit */
+        get: operations["list_partners_cases_partners_get"];
+        put?: never;
+        /** Register a partner agency */
+        post: operations["add_partner_cases_partners_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/persons/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person; reveal=true shows full values */
+        get: operations["get_person_cases_persons__person_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a person's details (If-Match) */
+        patch: operations["patch_person_cases_persons__person_id__patch"];
+        trace?: never;
+    };
+    "/cases/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals: a partner's own, or the region's */
+        get: operations["list_referrals_cases_referrals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/referrals/{referral_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One referral */
+        get: operations["get_referral_cases_referrals__referral_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/referrals/{referral_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept/decline/complete */
+        post: operations["move_referral_cases_referrals__referral_id__transitions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/service-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一点二中心一庭两站 near the caller */
+        get: operations["list_points_cases_service_points_get"];
+        put?: never;
+        /** Register a service point */
+        post: operations["add_point_cases_service_points_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/supervisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision in my region; overdue first */
+        get: operations["list_supervisions_cases_supervisions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/supervisions/{supervision_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close (If-Match) */
+        post: operations["close_cases_supervisions__supervision_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/supervisions/{supervision_id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply (If-Match) */
+        post: operations["reply_cases_supervisions__supervision_id__reply_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incoming (to my unit) or outgoing transfers */
+        get: operations["list_transfers_cases_transfers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/transfers/{transfer_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject (If-Match) */
+        post: operations["decide_cases_transfers__transfer_id__decision_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One case; reveal=true shows full values (logged) */
+        get: operations["get_case_cases__case_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit summary, description, categories (If-Match) */
+        patch: operations["update_case_cases__case_id__patch"];
+        trace?: never;
+    };
+    "/cases/{case_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Actions, oldest first */
+        get: operations["list_actions_cases__case_id__actions_get"];
+        put?: never;
+        /** Record an action */
+        post: operations["add_action_cases__case_id__actions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assign a case worker (If-Match) */
+        put: operations["assign_cases__case_id__assignment_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attachments of a case */
+        get: operations["list_attachments_cases__case_id__attachments_get"];
+        put?: never;
+        /** Upload evidence */
+        post: operations["upload_cases__case_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/attachments/{attachment_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download (audited, access-logged) */
+        get: operations["download_cases__case_id__attachments__attachment_id__content_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/duplicates/{other_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Judge a possible duplicate (never merges) */
+        put: operations["judge_duplicate_cases__case_id__duplicates__other_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/legal-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Legal measures of one case */
+        get: operations["of_case_cases__case_id__legal_measures_get"];
+        put?: never;
+        /** Record a measure */
+        post: operations["add_cases__case_id__legal_measures_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referrals of one case */
+        get: operations["case_referrals_cases__case_id__referrals_get"];
+        put?: never;
+        /** Refer to a partner */
+        post: operations["refer_cases__case_id__referrals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/risk-assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Risk history */
+        get: operations["risk_history_cases__case_id__risk_assessments_get"];
+        put?: never;
+        /** Re-assess the risk (If-Match); the level and urgent flag follow */
+        post: operations["reassess_cases__case_id__risk_assessments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/supervisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision of one case */
+        get: operations["case_supervisions_cases__case_id__supervisions_get"];
+        put?: never;
+        /** 督办 with a due date */
+        post: operations["order_cases__case_id__supervisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything that happened, oldest first */
+        get: operations["timeline_cases__case_id__timeline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers of one case */
+        get: operations["case_transfers_cases__case_id__transfers_get"];
+        put?: never;
+        /** 转办 / 交办 / 上报 */
+        post: operations["request_transfer_cases__case_id__transfers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{case_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One workflow step (If-Match) */
+        post: operations["transition_cases__case_id__transitions_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -59,8 +547,316 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** CasePublic */
-        CasePublic: {
+        /** AccessLogPublic */
+        AccessLogPublic: {
+            /** Actor Id */
+            actor_id: string;
+            /** Actor Name */
+            actor_name: string;
+            /** Actor Roles */
+            actor_roles: string[];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Case Id */
+            case_id: string | null;
+            /** Case Number */
+            case_number: string;
+            /** Fields */
+            fields: string[];
+            /** Id */
+            id: number;
+            /** Org Path */
+            org_path: string;
+            /** Reason */
+            reason: string;
+            /** Request Id */
+            request_id: string;
+        };
+        /** ActionIn */
+        ActionIn: {
+            /** Detail */
+            detail?: {
+                [key: string]: unknown;
+            };
+            kind: components["schemas"]["ActionKind"];
+            /**
+             * Occurred At
+             * @description Defaults to now.
+             */
+            occurred_at?: string | null;
+            /**
+             * Parties
+             * @description Mediation: who took part.
+             */
+            parties?: string[];
+            /** @description Mediation only. */
+            result?: components["schemas"]["MediationResult"] | null;
+            /** Summary */
+            summary: string;
+        };
+        /**
+         * ActionKind
+         * @enum {string}
+         */
+        ActionKind: "note" | "phone_call" | "home_visit" | "consultation" | "mediation" | "legal_aid_referral" | "police_report" | "protection_order_support" | "shelter_placement" | "counselling" | "medical_help";
+        /** ActionPublic */
+        ActionPublic: {
+            /** Actor Id */
+            actor_id: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["ActionKind"];
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Parties */
+            parties: string[];
+            result: components["schemas"]["MediationResult"] | null;
+            /** Summary */
+            summary: string;
+        };
+        /**
+         * Agency
+         * @enum {string}
+         */
+        Agency: "police" | "court" | "legal_aid" | "shelter" | "hospital" | "civil_affairs" | "justice" | "other";
+        /** AssignmentIn */
+        AssignmentIn: {
+            /** Handler Id */
+            handler_id: string;
+            /** Handler Name */
+            handler_name: string;
+        };
+        /** AttachmentPublic */
+        AttachmentPublic: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Content Type */
+            content_type: string;
+            /** Description */
+            description: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Uploaded At */
+            uploaded_at: unknown;
+            /** Uploaded By Name */
+            uploaded_by_name: string;
+        };
+        /** Body_upload_cases__case_id__attachments_post */
+        Body_upload_cases__case_id__attachments_post: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** File */
+            file: string;
+        };
+        /** CaseCreate */
+        CaseCreate: {
+            channel: components["schemas"]["Channel"];
+            complainant?: components["schemas"]["ComplainantIn"];
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * External Ref
+             * @description E.g. the 110 alarm or petition number.
+             * @default
+             */
+            external_ref: string;
+            primary_category: components["schemas"]["Category"];
+            /**
+             * Received At
+             * @description Defaults to now.
+             */
+            received_at?: string | null;
+            /** Respondents */
+            respondents?: components["schemas"]["RespondentIn"][];
+            risk?: components["schemas"]["RiskAnswers"] | null;
+            /** Secondary Categories */
+            secondary_categories?: components["schemas"]["Category"][];
+            /**
+             * Source Agency
+             * @default
+             */
+            source_agency: string;
+            /**
+             * Subcategory
+             * @default
+             */
+            subcategory: string;
+            /** Summary */
+            summary: string;
+            victim?: components["schemas"]["PersonIn"] | null;
+            /**
+             * Victim Id
+             * @description An existing person, for her further cases.
+             */
+            victim_id?: string | null;
+        };
+        /** CaseDetail */
+        CaseDetail: {
+            /**
+             * Accept Due At
+             * Format: date-time
+             */
+            accept_due_at: string;
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Archived At */
+            archived_at: string | null;
+            /** Assigned At */
+            assigned_at: string | null;
+            channel: components["schemas"]["Channel"];
+            complainant_kind: components["schemas"]["ComplainantKind"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decline Reason */
+            decline_reason: string;
+            /** Declined At */
+            declined_at: string | null;
+            /** Description */
+            description: string;
+            /** External Ref */
+            external_ref: string;
+            /** Follow Up Notes */
+            follow_up_notes: string;
+            /** Followed Up At */
+            followed_up_at: string | null;
+            /** Handler Id */
+            handler_id: string | null;
+            /** Handler Name */
+            handler_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Number */
+            number: string;
+            /** Operator Id */
+            operator_id: string;
+            /** Operator Name */
+            operator_name: string;
+            /** Org Code */
+            org_code: string;
+            /** Org Path */
+            org_path: string;
+            /** Outcome */
+            outcome: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Parties */
+            parties: components["schemas"]["PartyPublic"][];
+            /** Possible Duplicates */
+            possible_duplicates: components["schemas"]["DuplicatePublic"][];
+            primary_category: components["schemas"]["Category"];
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Received Org Path */
+            received_org_path: string;
+            /** Reopen Count */
+            reopen_count: number;
+            /** Reopen Reason */
+            reopen_reason: string;
+            /** Reopened At */
+            reopened_at: string | null;
+            resolution_type: components["schemas"]["ResolutionType"] | null;
+            /** Resolve Due At */
+            resolve_due_at: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Risk Assessed At */
+            risk_assessed_at: string | null;
+            risk_level: components["schemas"]["RiskLevel"];
+            /** Satisfaction */
+            satisfaction: number | null;
+            /** Secondary Categories */
+            secondary_categories: string[];
+            /** Source Agency */
+            source_agency: string;
+            /** Started At */
+            started_at: string | null;
+            status: components["schemas"]["Status"];
+            /** Subcategory */
+            subcategory: string;
+            /** Summary */
+            summary: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Urgent */
+            urgent: boolean;
+            /** Version */
+            version: number;
+            victim: components["schemas"]["PersonPublic"];
+            /**
+             * Victim Id
+             * Format: uuid
+             */
+            victim_id: string;
+            /** Victim Name */
+            victim_name: string;
+            /**
+             * Victim Phone
+             * @description Always masked in lists.
+             */
+            victim_phone: string | null;
+        };
+        /** CaseListItem */
+        CaseListItem: {
+            /**
+             * Accept Due At
+             * Format: date-time
+             */
+            accept_due_at: string;
+            channel: components["schemas"]["Channel"];
+            /** Handler Id */
+            handler_id: string | null;
+            /** Handler Name */
+            handler_name: string;
             /**
              * Id
              * Format: uuid
@@ -70,6 +866,120 @@ export interface components {
             number: string;
             /** Org Path */
             org_path: string;
+            /** Overdue */
+            overdue: boolean;
+            primary_category: components["schemas"]["Category"];
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Resolve Due At */
+            resolve_due_at: string | null;
+            risk_level: components["schemas"]["RiskLevel"];
+            status: components["schemas"]["Status"];
+            /** Subcategory */
+            subcategory: string;
+            /** Summary */
+            summary: string;
+            /** Urgent */
+            urgent: boolean;
+            /** Version */
+            version: number;
+            /**
+             * Victim Id
+             * Format: uuid
+             */
+            victim_id: string;
+            /** Victim Name */
+            victim_name: string;
+            /**
+             * Victim Phone
+             * @description Always masked in lists.
+             */
+            victim_phone: string | null;
+        };
+        /**
+         * CaseReceipt
+         * @description What a mobile or partner intake gets back: enough to quote the case, nothing about other cases.
+         */
+        CaseReceipt: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Number */
+            number: string;
+            /** Received At */
+            received_at: unknown;
+            risk_level: components["schemas"]["RiskLevel"];
+            status: components["schemas"]["Status"];
+            /** Urgent */
+            urgent: boolean;
+        };
+        /** CaseUpdate */
+        CaseUpdate: {
+            /** Description */
+            description?: string | null;
+            /** External Ref */
+            external_ref?: string | null;
+            primary_category?: components["schemas"]["Category"] | null;
+            /** Secondary Categories */
+            secondary_categories?: components["schemas"]["Category"][] | null;
+            /** Subcategory */
+            subcategory?: string | null;
+            /** Summary */
+            summary?: string | null;
+        };
+        /**
+         * Category
+         * @enum {string}
+         */
+        Category: "domestic_violence" | "marriage_family" | "property_rights" | "labour_rights" | "sexual_harassment" | "trafficking" | "children_rights" | "personal_rights" | "other";
+        /**
+         * Channel
+         * @enum {string}
+         */
+        Channel: "hotline" | "visit" | "letter" | "online" | "mobile_app" | "partner_referral" | "outreach" | "petition";
+        /**
+         * ComplainantIn
+         * @description Who complained: the victim herself, someone else (a record of their own), or an anonymous caller.
+         */
+        ComplainantIn: {
+            /** @default victim */
+            kind: components["schemas"]["ComplainantKind"];
+            person?: components["schemas"]["PersonIn"] | null;
+            /**
+             * Relationship
+             * @description Complainant's relation to the victim.
+             * @default
+             */
+            relationship: string;
+        };
+        /**
+         * ComplainantKind
+         * @enum {string}
+         */
+        ComplainantKind: "victim" | "other" | "anonymous";
+        /** DuplicateDecision */
+        DuplicateDecision: {
+            /** Status */
+            status: string;
+        };
+        /** DuplicatePublic */
+        DuplicatePublic: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Link Status */
+            link_status: string;
+            /** Number */
+            number: string;
+            /** Reasons */
+            reasons: string[];
             /**
              * Received At
              * Format: date-time
@@ -77,18 +987,192 @@ export interface components {
             received_at: string;
             /** Status */
             status: string;
+        };
+        /** EventPublic */
+        EventPublic: {
+            /** Actor Id */
+            actor_id: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** From Status */
+            from_status: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Summary */
+            summary: string;
+            /** To Status */
+            to_status: string | null;
+        };
+        /** ExpiringOrder */
+        ExpiringOrder: {
+            /** Applied On */
+            applied_on: string | null;
+            /** Authority */
+            authority: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Case Number */
+            case_number: string;
+            /** Case Summary */
+            case_summary: string;
+            /** Concluded On */
+            concluded_on: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Name */
+            created_by_name: string;
+            /** Days Left */
+            days_left: number;
+            /** Decided On */
+            decided_on: string | null;
+            /** Document Number */
+            document_number: string;
+            /** Handler Name */
+            handler_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["MeasureKind"];
+            /** Lawyer Firm */
+            lawyer_firm: string;
+            /** Lawyer Name */
+            lawyer_name: string;
+            /** Notes */
+            notes: string;
+            /** Status */
+            status: string;
+            /** Valid Until */
+            valid_until: string | null;
             /** Version */
             version: number;
         };
-        /** Page[CasePublic] */
-        Page_CasePublic_: {
+        /** MeasureIn */
+        MeasureIn: {
+            /** Applied On */
+            applied_on?: string | null;
+            /**
+             * Authority
+             * @default
+             */
+            authority: string;
+            /**
+             * Decided On
+             * @description For a warning letter: the day it was issued.
+             */
+            decided_on?: string | null;
+            /**
+             * Document Number
+             * @default
+             */
+            document_number: string;
+            kind: components["schemas"]["MeasureKind"];
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+        };
+        /**
+         * MeasureKind
+         * @enum {string}
+         */
+        MeasureKind: "warning_letter" | "protection_order" | "legal_aid";
+        /** MeasurePublic */
+        MeasurePublic: {
+            /** Applied On */
+            applied_on: string | null;
+            /** Authority */
+            authority: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Concluded On */
+            concluded_on: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Name */
+            created_by_name: string;
+            /** Decided On */
+            decided_on: string | null;
+            /** Document Number */
+            document_number: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["MeasureKind"];
+            /** Lawyer Firm */
+            lawyer_firm: string;
+            /** Lawyer Name */
+            lawyer_name: string;
+            /** Notes */
+            notes: string;
+            /** Status */
+            status: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Version */
+            version: number;
+        };
+        /** MeasureTransitionIn */
+        MeasureTransitionIn: {
+            /** Decided On */
+            decided_on?: string | null;
+            /** Document Number */
+            document_number?: string | null;
+            /** Lawyer Firm */
+            lawyer_firm?: string | null;
+            /** Lawyer Name */
+            lawyer_name?: string | null;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** To */
+            to: string;
+            /** Valid Until */
+            valid_until?: string | null;
+        };
+        /**
+         * MediationResult
+         * @enum {string}
+         */
+        MediationResult: "success" | "partial" | "failed";
+        /** Page[AccessLogPublic] */
+        Page_AccessLogPublic_: {
             /**
              * Has More
              * @default false
              */
             has_more: boolean;
             /** Items */
-            items: components["schemas"]["CasePublic"][];
+            items: components["schemas"]["AccessLogPublic"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /**
@@ -96,6 +1180,693 @@ export interface components {
              * @description Only when asked for with total=true.
              */
             total?: number | null;
+        };
+        /** Page[CaseListItem] */
+        Page_CaseListItem_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["CaseListItem"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** PartnerIn */
+        PartnerIn: {
+            agency: components["schemas"]["Agency"];
+            /**
+             * Client Id
+             * @description The partner's gateway client id.
+             */
+            client_id?: string | null;
+            /** Name */
+            name: string;
+            /** Org Path */
+            org_path: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+        };
+        /** PartnerPublic */
+        PartnerPublic: {
+            /** Active */
+            active: boolean;
+            agency: components["schemas"]["Agency"];
+            /**
+             * Client Id
+             * @description The partner's gateway client id.
+             */
+            client_id?: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Org Path */
+            org_path: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+        };
+        /** PartyPublic */
+        PartyPublic: {
+            person: components["schemas"]["PersonPublic"];
+            /** Relationship */
+            relationship: string;
+            /** Role */
+            role: string;
+        };
+        /**
+         * PersonIn
+         * @description A person as given at intake; sensitive fields arrive in plain text and are encrypted before storage.
+         */
+        PersonIn: {
+            /** Address */
+            address?: string | null;
+            /** Age */
+            age?: number | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Children Count */
+            children_count?: number | null;
+            /**
+             * Disability
+             * @default
+             */
+            disability: string;
+            /**
+             * Ethnicity
+             * @default
+             */
+            ethnicity: string;
+            /** Id Number */
+            id_number?: string | null;
+            /**
+             * Marital Status
+             * @default
+             * @enum {string}
+             */
+            marital_status: "" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated";
+            /** Name */
+            name: string;
+            /**
+             * Occupation
+             * @default
+             */
+            occupation: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Sex
+             * @default female
+             * @enum {string}
+             */
+            sex: "female" | "male" | "unknown";
+        };
+        /**
+         * PersonPublic
+         * @description A person as shown: sensitive fields masked unless revealed (and logged).
+         */
+        PersonPublic: {
+            /** Address */
+            address?: string | null;
+            /** Age */
+            age?: number | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Children Count */
+            children_count?: number | null;
+            /**
+             * Disability
+             * @default
+             */
+            disability: string;
+            /**
+             * Ethnicity
+             * @default
+             */
+            ethnicity: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Id Number */
+            id_number?: string | null;
+            /**
+             * Marital Status
+             * @default
+             * @enum {string}
+             */
+            marital_status: "" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated";
+            /** Name */
+            name: string;
+            /**
+             * Occupation
+             * @default
+             */
+            occupation: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Revealed
+             * @default false
+             */
+            revealed: boolean;
+            /**
+             * Sex
+             * @default female
+             * @enum {string}
+             */
+            sex: "female" | "male" | "unknown";
+            /** Version */
+            version: number;
+        };
+        /**
+         * PersonUpdate
+         * @description Fields to change (absent ones stay); sensitive ones are replaced as a whole.
+         */
+        PersonUpdate: {
+            /** Address */
+            address?: string | null;
+            /** Age */
+            age?: number | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Children Count */
+            children_count?: number | null;
+            /** Disability */
+            disability?: string | null;
+            /** Ethnicity */
+            ethnicity?: string | null;
+            /** Id Number */
+            id_number?: string | null;
+            /** Marital Status */
+            marital_status?: ("" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated") | null;
+            /** Name */
+            name?: string | null;
+            /** Occupation */
+            occupation?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Sex */
+            sex?: ("female" | "male" | "unknown") | null;
+        };
+        /**
+         * PointKind
+         * @enum {string}
+         */
+        PointKind: "dv_report_point" | "injury_assessment_centre" | "shelter" | "court_panel" | "consultation_station" | "legal_aid_station";
+        /** ReferralIn */
+        ReferralIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Partner Id
+             * Format: uuid
+             */
+            partner_id: string;
+            service: components["schemas"]["Service"];
+        };
+        /** ReferralPublic */
+        ReferralPublic: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Case Category */
+            case_category: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Case Number */
+            case_number: string;
+            /** Case Risk Level */
+            case_risk_level: string;
+            /** Case Summary */
+            case_summary: string;
+            /** Completed At */
+            completed_at: string | null;
+            /** Declined At */
+            declined_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string;
+            /** Outcome */
+            outcome: string;
+            /**
+             * Partner Id
+             * Format: uuid
+             */
+            partner_id: string;
+            /** Partner Name */
+            partner_name: string;
+            /** Response Note */
+            response_note: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Sent By Name */
+            sent_by_name: string;
+            service: components["schemas"]["Service"];
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+            /** Victim Name */
+            victim_name: string;
+            /** Victim Phone */
+            victim_phone: string | null;
+        };
+        /** ReferralTransitionIn */
+        ReferralTransitionIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "accepted" | "declined" | "completed";
+        };
+        /**
+         * Relationship
+         * @enum {string}
+         */
+        Relationship: "spouse" | "ex_spouse" | "partner" | "parent" | "child" | "in_law" | "employer" | "other";
+        /** ReplyIn */
+        ReplyIn: {
+            /** Reply */
+            reply: string;
+        };
+        /**
+         * ResolutionType
+         * @enum {string}
+         */
+        ResolutionType: "mediated" | "advised" | "referred" | "legal_action" | "administrative" | "withdrawn" | "unresolvable";
+        /** RespondentIn */
+        RespondentIn: {
+            person: components["schemas"]["PersonIn"];
+            relationship: components["schemas"]["Relationship"];
+        };
+        /**
+         * RiskAnswers
+         * @description Answers to the questionnaire; an unanswered question counts as no.
+         */
+        RiskAnswers: {
+            /**
+             * Children At Risk
+             * @default false
+             */
+            children_at_risk: boolean;
+            /**
+             * Escalation
+             * @default false
+             */
+            escalation: boolean;
+            /**
+             * Fears For Life
+             * @default false
+             */
+            fears_for_life: boolean;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Pregnant
+             * @default false
+             */
+            pregnant: boolean;
+            /**
+             * Prior Police Calls
+             * @default false
+             */
+            prior_police_calls: boolean;
+            /**
+             * Recent Separation
+             * @default false
+             */
+            recent_separation: boolean;
+            /**
+             * Sexual Violence
+             * @default false
+             */
+            sexual_violence: boolean;
+            /**
+             * Stalking
+             * @default false
+             */
+            stalking: boolean;
+            /**
+             * Strangulation
+             * @default false
+             */
+            strangulation: boolean;
+            /**
+             * Substance Abuse
+             * @default false
+             */
+            substance_abuse: boolean;
+            /**
+             * Threatened To Kill
+             * @default false
+             */
+            threatened_to_kill: boolean;
+            /**
+             * Weapon
+             * @default false
+             */
+            weapon: boolean;
+        };
+        /**
+         * RiskAssessmentIn
+         * @description A re-assessment on demand.
+         */
+        RiskAssessmentIn: {
+            /**
+             * Children At Risk
+             * @default false
+             */
+            children_at_risk: boolean;
+            /**
+             * Escalation
+             * @default false
+             */
+            escalation: boolean;
+            /**
+             * Fears For Life
+             * @default false
+             */
+            fears_for_life: boolean;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Pregnant
+             * @default false
+             */
+            pregnant: boolean;
+            /**
+             * Prior Police Calls
+             * @default false
+             */
+            prior_police_calls: boolean;
+            /**
+             * Recent Separation
+             * @default false
+             */
+            recent_separation: boolean;
+            /**
+             * Sexual Violence
+             * @default false
+             */
+            sexual_violence: boolean;
+            /**
+             * Stalking
+             * @default false
+             */
+            stalking: boolean;
+            /**
+             * Strangulation
+             * @default false
+             */
+            strangulation: boolean;
+            /**
+             * Substance Abuse
+             * @default false
+             */
+            substance_abuse: boolean;
+            /**
+             * Threatened To Kill
+             * @default false
+             */
+            threatened_to_kill: boolean;
+            /**
+             * Weapon
+             * @default false
+             */
+            weapon: boolean;
+        };
+        /** RiskAssessmentPublic */
+        RiskAssessmentPublic: {
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+            /**
+             * Assessed At
+             * Format: date-time
+             */
+            assessed_at: string;
+            /** Assessor Name */
+            assessor_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            level: components["schemas"]["RiskLevel"];
+            /** Score */
+            score: number;
+        };
+        /**
+         * RiskLevel
+         * @enum {string}
+         */
+        RiskLevel: "low" | "medium" | "high" | "critical";
+        /**
+         * Service
+         * @enum {string}
+         */
+        Service: "legal_aid" | "shelter" | "police" | "court" | "medical" | "injury_assessment" | "counselling" | "civil_affairs";
+        /** ServicePointIn */
+        ServicePointIn: {
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /** Established Year */
+            established_year?: number | null;
+            kind: components["schemas"]["PointKind"];
+            /** Name */
+            name: string;
+            /** Org Path */
+            org_path: string;
+            /** Partner Id */
+            partner_id?: string | null;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+        };
+        /** ServicePointPublic */
+        ServicePointPublic: {
+            /** Active */
+            active: boolean;
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /** Established Year */
+            established_year?: number | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["PointKind"];
+            /** Name */
+            name: string;
+            /** Org Path */
+            org_path: string;
+            /** Partner Id */
+            partner_id?: string | null;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+        };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "received" | "accepted" | "declined" | "in_progress" | "resolved" | "followed_up" | "archived";
+        /** SupervisionIn */
+        SupervisionIn: {
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Instruction */
+            instruction: string;
+        };
+        /** SupervisionPublic */
+        SupervisionPublic: {
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Case Number */
+            case_number: string;
+            /** Case Org Path */
+            case_org_path: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Name */
+            created_by_name: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Instruction */
+            instruction: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Replied At */
+            replied_at: string | null;
+            /** Replied By Name */
+            replied_by_name: string;
+            /** Reply */
+            reply: string;
+            /** Status */
+            status: string;
+            /** Supervisor Org Path */
+            supervisor_org_path: string;
+            /** Version */
+            version: number;
+        };
+        /** TransferDecision */
+        TransferDecision: {
+            /** Accept */
+            accept: boolean;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** TransferIn */
+        TransferIn: {
+            /** Reason */
+            reason: string;
+            /**
+             * To Org Path
+             * @example /44/4401/440106/440106001/
+             */
+            to_org_path: string;
+        };
+        /** TransferPublic */
+        TransferPublic: {
+            /** Case Category */
+            case_category: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            /** Case Number */
+            case_number: string;
+            /** Case Risk Level */
+            case_risk_level: string;
+            /** Case Summary */
+            case_summary: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By Name */
+            decided_by_name: string;
+            /** Decision Note */
+            decision_note: string;
+            /** From Org Path */
+            from_org_path: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Requested By Name */
+            requested_by_name: string;
+            /** Status */
+            status: string;
+            /** To Org Path */
+            to_org_path: string;
+            /** Version */
+            version: number;
+        };
+        /** TransitionIn */
+        TransitionIn: {
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Outcome
+             * @default
+             */
+            outcome: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            resolution_type?: components["schemas"]["ResolutionType"] | null;
+            /** Satisfaction */
+            satisfaction?: number | null;
+            to: components["schemas"]["Status"];
         };
     };
     responses: never;
@@ -109,7 +1880,126 @@ export interface operations {
     list_cases_cases_get: {
         parameters: {
             query?: {
-                status?: string | null;
+                sort?: string;
+                cursor?: string | null;
+                limit?: number;
+                total?: boolean;
+                status?: components["schemas"]["Status"][] | null;
+                category?: components["schemas"]["Category"] | null;
+                risk_level?: components["schemas"]["RiskLevel"] | null;
+                channel?: components["schemas"]["Channel"] | null;
+                org_path?: string | null;
+                handler_id?: string | null;
+                victim_id?: string | null;
+                urgent?: boolean | null;
+                overdue?: boolean | null;
+                received_from?: string | null;
+                received_to?: string | null;
+                /** @description Substring of number, names or text */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CaseListItem_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_case_cases_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    access_log_cases_access_log_get: {
+        parameters: {
+            query?: {
+                case_id?: string | null;
+                actor_id?: string | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -125,7 +2015,1950 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CasePublic_"];
+                    "application/json": components["schemas"]["Page_AccessLogPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    intake_cases_intake_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReceipt"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    expiring_cases_legal_measures_expiring_get: {
+        parameters: {
+            query?: {
+                within_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiringOrder"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    move_cases_legal_measures__measure_id__transitions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                measure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureTransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_partners_cases_partners_get: {
+        parameters: {
+            query?: {
+                agency?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_partner_cases_partners_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_person_cases_persons__person_id__get: {
+        parameters: {
+            query?: {
+                reveal?: boolean;
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    patch_person_cases_persons__person_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_referrals_cases_referrals_get: {
+        parameters: {
+            query?: {
+                status?: ("sent" | "accepted" | "declined" | "completed") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_referral_cases_referrals__referral_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    move_referral_cases_referrals__referral_id__transitions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                referral_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralTransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_points_cases_service_points_get: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["PointKind"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServicePointPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_point_cases_service_points_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServicePointIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServicePointPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_supervisions_cases_supervisions_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "replied" | "closed") | null;
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    close_cases_supervisions__supervision_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supervision_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reply_cases_supervisions__supervision_id__reply_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supervision_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_transfers_cases_transfers_get: {
+        parameters: {
+            query?: {
+                direction?: "incoming" | "outgoing";
+                status?: ("pending" | "accepted" | "rejected") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    decide_cases_transfers__transfer_id__decision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_case_cases__case_id__get: {
+        parameters: {
+            query?: {
+                reveal?: boolean;
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_case_cases__case_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_actions_cases__case_id__actions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_action_cases__case_id__actions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assign_cases__case_id__assignment_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_attachments_cases__case_id__attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    upload_cases__case_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_cases__case_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    download_cases__case_id__attachments__attachment_id__content_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    judge_duplicate_cases__case_id__duplicates__other_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                other_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    of_case_cases__case_id__legal_measures_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurePublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_cases__case_id__legal_measures_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    case_referrals_cases__case_id__referrals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    refer_cases__case_id__referrals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    risk_history_cases__case_id__risk_assessments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reassess_cases__case_id__risk_assessments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RiskAssessmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RiskAssessmentPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    case_supervisions_cases__case_id__supervisions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    order_cases__case_id__supervisions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupervisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    timeline_cases__case_id__timeline_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    case_transfers_cases__case_id__transfers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    request_transfer_cases__case_id__transfers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    transition_cases__case_id__transitions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description Not authenticated */

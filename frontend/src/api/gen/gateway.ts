@@ -417,7 +417,7 @@ export interface components {
              */
             org_unit_id: string;
             /** Scopes */
-            scopes: ("cases:intake" | "cases:referrals")[];
+            scopes: ("cases:intake" | "cases:referrals" | "stats:read")[];
         };
         /** ClientPublic */
         ClientPublic: {
@@ -470,7 +470,7 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Scopes */
-            scopes?: ("cases:intake" | "cases:referrals")[] | null;
+            scopes?: ("cases:intake" | "cases:referrals" | "stats:read")[] | null;
         };
         /** ClientWithSecret */
         ClientWithSecret: {

@@ -31,11 +31,416 @@ export interface paths {
         /** The indicator catalogue, by code */
         get: operations["list_indicators_indicators_get"];
         put?: never;
+        /** Create Indicator */
+        post: operations["create_indicator_indicators_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicator values per org × period from summed numerators and denominators, with targets */
+        get: operations["analytics_indicators_analytics_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/indicators/data-elements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data elements, by code */
+        get: operations["list_elements_indicators_data_elements_get"];
+        put?: never;
+        /** Create Element */
+        post: operations["create_element_indicators_data_elements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/data-elements/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Element */
+        get: operations["get_element_indicators_data_elements__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change names, aggregation or unit (send If-Match) */
+        patch: operations["update_element_indicators_data_elements__code__patch"];
+        trace?: never;
+    };
+    "/indicators/data-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data sets, by code */
+        get: operations["list_data_sets_indicators_data_sets_get"];
+        put?: never;
+        /** Create Data Set */
+        post: operations["create_data_set_indicators_data_sets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/data-sets/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Data Set */
+        get: operations["get_data_set_indicators_data_sets__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change names, due days or the elements (If-Match) */
+        patch: operations["update_data_set_indicators_data_sets__code__patch"];
+        trace?: never;
+    };
+    "/indicators/data-sets/{code}/org-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Units expected to report it */
+        get: operations["list_assignments_indicators_data_sets__code__org_units_get"];
+        /** Replace the units expected to report it, within your region (If-Match) */
+        put: operations["assign_org_units_indicators_data_sets__code__org_units_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/data-values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored values in your region */
+        get: operations["list_values_indicators_data_values_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/early-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicators off track or at risk, by region (off track first) */
+        get: operations["early_warnings_indicators_early_warnings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/forms/{data_set}/{org}/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form: the data set's elements with their values and status */
+        get: operations["get_form_indicators_forms__data_set___org___period__get"];
+        /** Save a form's values, all or nothing (If-Match once it exists) */
+        put: operations["save_form_indicators_forms__data_set___org___period__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/forms/{data_set}/{org}/{period}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核通过: approve, by the next level up */
+        post: operations["approve_indicators_forms__data_set___org___period__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/forms/{data_set}/{org}/{period}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销审核: unlock an approved report, with a reason */
+        post: operations["reopen_indicators_forms__data_set___org___period__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/forms/{data_set}/{org}/{period}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退回: return with a reason */
+        post: operations["return_report_indicators_forms__data_set___org___period__return_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/forms/{data_set}/{org}/{period}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上报: submit for approval (If-Match) */
+        post: operations["submit_indicators_forms__data_set___org___period__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/periods/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period code's dates and the periods it contains */
+        get: operations["describe_indicators_periods__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans (programmes, local plans, campaigns), by code */
+        get: operations["list_plans_indicators_plans_get"];
+        put?: never;
+        /** Create Plan */
+        post: operations["create_plan_indicators_plans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/plans/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Plan */
+        get: operations["get_plan_indicators_plans__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a plan (If-Match) */
+        patch: operations["update_plan_indicators_plans__code__patch"];
+        trace?: never;
+    };
+    "/indicators/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports in your region (e.g. those awaiting you) */
+        get: operations["list_reports_indicators_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/validation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run the rules over a region and period */
+        get: operations["validation_report_indicators_validation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/validation-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Rules */
+        get: operations["list_rules_indicators_validation_rules_get"];
+        put?: never;
+        /** Create Rule */
+        post: operations["create_rule_indicators_validation_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/validation-rules/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Rule */
+        get: operations["get_rule_indicators_validation_rules__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a rule (If-Match) */
+        patch: operations["update_rule_indicators_validation_rules__code__patch"];
+        trace?: never;
+    };
+    "/indicators/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Indicator */
+        get: operations["get_indicator_indicators__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a definition (If-Match) */
+        patch: operations["update_indicator_indicators__code__patch"];
+        trace?: never;
+    };
+    "/indicators/{code}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Targets */
+        get: operations["list_targets_indicators__code__targets_get"];
+        put?: never;
+        /** Set a year's target */
+        post: operations["add_target_indicators__code__targets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/{code}/targets/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a target (If-Match) */
+        delete: operations["delete_target_indicators__code__targets__target_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a target (If-Match) */
+        patch: operations["update_target_indicators__code__targets__target_id__patch"];
         trace?: never;
     };
     "/ready": {
@@ -59,10 +464,190 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** IndicatorPublic */
-        IndicatorPublic: {
+        /** ActionResult */
+        ActionResult: {
+            report: components["schemas"]["ReportPublic"];
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings: components["schemas"]["Violation"][];
+        };
+        /**
+         * Aggregation
+         * @description How values add up over time; over org units they are always summed.
+         * @enum {string}
+         */
+        Aggregation: "sum" | "average" | "last";
+        /** AnalyticsRow */
+        AnalyticsRow: {
+            attainment: components["schemas"]["Attainment"];
+            /**
+             * Change
+             * @description On the same period last year, in the unit (pp for %)
+             */
+            change?: string | null;
+            /**
+             * Change Relative Pct
+             * @description That change as % of last year's value
+             */
+            change_relative_pct?: string | null;
+            /** Comparator */
+            comparator: string;
+            /** Denominator */
+            denominator?: string | null;
+            /** Indicator */
+            indicator: string;
+            /** Kind */
+            kind: string;
+            /** Last Year Value */
+            last_year_value?: string | null;
+            /**
+             * Margin
+             * @description value − target, positive when better than target
+             */
+            margin?: string | null;
+            /** Name Zh */
+            name_zh: string;
+            /** Numerator */
+            numerator?: string | null;
+            /** Org Code */
+            org_code: string;
+            /** Org Name */
+            org_name?: string | null;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /**
+             * Reason
+             * @description Why there is no value (no data, denominator is zero)
+             */
+            reason?: string | null;
+            /** Target */
+            target?: string | null;
+            /** Target Year */
+            target_year?: number | null;
+            /** Unit */
+            unit: string;
+            /** Unit Label */
+            unit_label: string;
+            /**
+             * Value
+             * @description Rounded to the indicator's decimals
+             */
+            value?: string | null;
+        };
+        /** AnalyticsTable */
+        AnalyticsTable: {
+            engine: components["schemas"]["Engine"];
+            /** Level */
+            level: number | null;
+            /** Rows */
+            rows: components["schemas"]["AnalyticsRow"][];
+        };
+        /**
+         * Attainment
+         * @enum {string}
+         */
+        Attainment: "achieved" | "on_track" | "at_risk" | "off_track" | "no_data" | "no_target";
+        /**
+         * ChecklistItem
+         * @description One pass/fail item; with a threshold the assessment gives a number (e.g. venue ≥ 400 m²).
+         */
+        "ChecklistItem-Input": {
             /** Code */
             code: string;
+            /** @description ge, le or eq against the threshold */
+            comparator?: components["schemas"]["Comparator"] | null;
+            /**
+             * Label En
+             * @default
+             */
+            label_en: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Threshold */
+            threshold?: number | string | null;
+            /**
+             * Unit Label
+             * @default
+             */
+            unit_label: string;
+        };
+        /**
+         * ChecklistItem
+         * @description One pass/fail item; with a threshold the assessment gives a number (e.g. venue ≥ 400 m²).
+         */
+        "ChecklistItem-Output": {
+            /** Code */
+            code: string;
+            /** @description ge, le or eq against the threshold */
+            comparator?: components["schemas"]["Comparator"] | null;
+            /**
+             * Label En
+             * @default
+             */
+            label_en: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Threshold */
+            threshold?: string | null;
+            /**
+             * Unit Label
+             * @default
+             */
+            unit_label: string;
+        };
+        /**
+         * Comparator
+         * @description How a value is held against its target.
+         * @enum {string}
+         */
+        Comparator: "ge" | "le" | "eq" | "reached";
+        /** DataSetCreate */
+        DataSetCreate: {
+            /** Code */
+            code: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Due Days
+             * @default 15
+             */
+            due_days: number;
+            /**
+             * Elements
+             * @description Element codes, in form order
+             */
+            elements: string[];
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            period_type: components["schemas"]["PeriodType"];
+        };
+        /** DataSetPublic */
+        DataSetPublic: {
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Due Days */
+            due_days: number;
+            /** Elements */
+            elements: string[];
             /**
              * Id
              * Format: uuid
@@ -72,8 +657,534 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+            period_type: components["schemas"]["PeriodType"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
             /** Version */
             version: number;
+        };
+        /** DataSetUpdate */
+        DataSetUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Due Days */
+            due_days?: number | null;
+            /** Elements */
+            elements?: string[] | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+        };
+        /** DataValuePublic */
+        DataValuePublic: {
+            /** Comment */
+            comment: string;
+            /** Element */
+            element: string;
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /** Entered By Name */
+            entered_by_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /** Pulled At */
+            pulled_at: string | null;
+            /** Source */
+            source: string;
+            /** Value */
+            value: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * Direction
+         * @enum {string}
+         */
+        Direction: "higher_better" | "lower_better";
+        /**
+         * Domain
+         * @description The programme's domains.
+         * @enum {string}
+         */
+        Domain: "health" | "education" | "economy" | "decision_making" | "social_security" | "family" | "environment" | "law" | "federation_work";
+        /** EarlyWarning */
+        EarlyWarning: {
+            /** Level */
+            level: number | null;
+            /** Period */
+            period: string;
+            /** Rows */
+            rows: components["schemas"]["AnalyticsRow"][];
+        };
+        /** ElementCreate */
+        ElementCreate: {
+            /** @default sum */
+            aggregation: components["schemas"]["Aggregation"];
+            /**
+             * Code
+             * @description Used in expressions as #{code}
+             */
+            code: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            period_type: components["schemas"]["PeriodType"];
+            /** @default manual */
+            source: components["schemas"]["Source"];
+            /**
+             * Source Measure
+             * @description The feed's measure for derived ones
+             */
+            source_measure?: string | null;
+            /**
+             * Unit Label
+             * @default
+             */
+            unit_label: string;
+            value_type: components["schemas"]["ValueType"];
+        };
+        /** ElementPublic */
+        ElementPublic: {
+            /** @default sum */
+            aggregation: components["schemas"]["Aggregation"];
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            period_type: components["schemas"]["PeriodType"];
+            /** @default manual */
+            source: components["schemas"]["Source"];
+            /**
+             * Source Measure
+             * @description The feed's measure for derived ones
+             */
+            source_measure?: string | null;
+            /**
+             * Unit Label
+             * @default
+             */
+            unit_label: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            value_type: components["schemas"]["ValueType"];
+            /** Version */
+            version: number;
+        };
+        /** ElementUpdate */
+        ElementUpdate: {
+            aggregation?: components["schemas"]["Aggregation"] | null;
+            /** Description */
+            description?: string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Unit Label */
+            unit_label?: string | null;
+        };
+        /**
+         * Engine
+         * @description Where the figures come from; both give identical results (a test holds them to it).
+         * @enum {string}
+         */
+        Engine: "auto" | "raw" | "table";
+        /** FormPublic */
+        FormPublic: {
+            /** Approved At */
+            approved_at?: string | null;
+            /**
+             * Approved By
+             * @default
+             */
+            approved_by: string;
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Data Set */
+            data_set: string;
+            /** Due */
+            due?: string | null;
+            /** Id */
+            id?: string | null;
+            /** Locked */
+            locked: boolean;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Return Reason
+             * @default
+             */
+            return_reason: string;
+            /** Returned At */
+            returned_at?: string | null;
+            /**
+             * Returned By
+             * @default
+             */
+            returned_by: string;
+            status: components["schemas"]["ReportStatus"];
+            /** Submitted At */
+            submitted_at?: string | null;
+            /**
+             * Submitted By
+             * @default
+             */
+            submitted_by: string;
+            /** Values */
+            values: components["schemas"]["FormValue"][];
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
+        /** FormSave */
+        FormSave: {
+            /** Values */
+            values: components["schemas"]["ValueIn"][];
+        };
+        /** FormValue */
+        FormValue: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Element */
+            element: string;
+            /** Entered At */
+            entered_at?: string | null;
+            /**
+             * Entered By
+             * @default
+             */
+            entered_by: string;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Unit Label */
+            unit_label: string;
+            /** Value */
+            value?: string | null;
+            /** Value Type */
+            value_type: string;
+        };
+        /** IndicatorCreate */
+        IndicatorCreate: {
+            /** Baseline Value */
+            baseline_value?: number | string | null;
+            /** Baseline Year */
+            baseline_year?: number | null;
+            /** Checklist */
+            checklist?: components["schemas"]["ChecklistItem-Input"][];
+            /** Code */
+            code: string;
+            /** @default ge */
+            comparator: components["schemas"]["Comparator"];
+            /**
+             * Decimals
+             * @default 2
+             */
+            decimals: number;
+            /**
+             * Denominator
+             * @description e.g. #{folic_due}
+             */
+            denominator?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** @default higher_better */
+            direction: components["schemas"]["Direction"];
+            domain: components["schemas"]["Domain"];
+            /**
+             * Factor
+             * @description Defaults from the unit: 100 for %, 1,000 for ‰…
+             */
+            factor?: number | string | null;
+            kind: components["schemas"]["Kind"];
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Numerator
+             * @description e.g. #{folic_takers}
+             */
+            numerator?: string | null;
+            /**
+             * Plan
+             * @description The plan's code
+             */
+            plan: string;
+            /**
+             * Responsible Unit
+             * @description Member unit, e.g. 卫生健康委
+             * @default
+             */
+            responsible_unit: string;
+            /** Targets */
+            targets?: components["schemas"]["TargetIn"][];
+            unit: components["schemas"]["Unit"];
+            /**
+             * Unit Label
+             * @default
+             */
+            unit_label: string;
+        };
+        /** IndicatorPublic */
+        IndicatorPublic: {
+            /** Baseline Value */
+            baseline_value?: string | null;
+            /** Baseline Year */
+            baseline_year?: number | null;
+            /** Checklist */
+            checklist?: components["schemas"]["ChecklistItem-Output"][];
+            /** Code */
+            code: string;
+            /** @default ge */
+            comparator: components["schemas"]["Comparator"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Decimals
+             * @default 2
+             */
+            decimals: number;
+            /**
+             * Denominator
+             * @description e.g. #{folic_due}
+             */
+            denominator?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** @default higher_better */
+            direction: components["schemas"]["Direction"];
+            domain: components["schemas"]["Domain"];
+            /** Factor */
+            factor: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["Kind"];
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Numerator
+             * @description e.g. #{folic_takers}
+             */
+            numerator?: string | null;
+            /** Plan */
+            plan: string;
+            /**
+             * Responsible Unit
+             * @description Member unit, e.g. 卫生健康委
+             * @default
+             */
+            responsible_unit: string;
+            /**
+             * Targets
+             * @default []
+             */
+            targets: components["schemas"]["TargetPublic"][];
+            unit: components["schemas"]["Unit"];
+            /**
+             * Unit Label
+             * @default
+             */
+            unit_label: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * IndicatorUpdate
+         * @description Any field but the code, kind and plan; the same checks as on create apply to the result.
+         */
+        IndicatorUpdate: {
+            /** Baseline Value */
+            baseline_value?: number | string | null;
+            /** Baseline Year */
+            baseline_year?: number | null;
+            /** Checklist */
+            checklist?: components["schemas"]["ChecklistItem-Input"][] | null;
+            comparator?: components["schemas"]["Comparator"] | null;
+            /** Decimals */
+            decimals?: number | null;
+            /** Denominator */
+            denominator?: string | null;
+            /** Description */
+            description?: string | null;
+            direction?: components["schemas"]["Direction"] | null;
+            domain?: components["schemas"]["Domain"] | null;
+            /** Factor */
+            factor?: number | string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Numerator */
+            numerator?: string | null;
+            /** Responsible Unit */
+            responsible_unit?: string | null;
+            unit?: components["schemas"]["Unit"] | null;
+            /** Unit Label */
+            unit_label?: string | null;
+        };
+        /**
+         * Kind
+         * @description What kind of figure an indicator is.
+         * @enum {string}
+         */
+        Kind: "ratio" | "count" | "qualitative" | "checklist";
+        /** OrgUnitAssignment */
+        OrgUnitAssignment: {
+            /**
+             * Org Units
+             * @description Division codes or org paths expected to report
+             */
+            org_units: string[];
+        };
+        /** OrgUnitAssignmentPublic */
+        OrgUnitAssignmentPublic: {
+            /** Data Set */
+            data_set: string;
+            /** Org Paths */
+            org_paths: string[];
+        };
+        /** Page[DataSetPublic] */
+        Page_DataSetPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["DataSetPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[DataValuePublic] */
+        Page_DataValuePublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["DataValuePublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[ElementPublic] */
+        Page_ElementPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["ElementPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
         };
         /** Page[IndicatorPublic] */
         Page_IndicatorPublic_: {
@@ -91,6 +1202,483 @@ export interface components {
              * @description Only when asked for with total=true.
              */
             total?: number | null;
+        };
+        /** Page[PlanPublic] */
+        Page_PlanPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["PlanPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[ReportPublic] */
+        Page_ReportPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["ReportPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** PeriodPublic */
+        PeriodPublic: {
+            /** Code */
+            code: string;
+            /** Contains */
+            contains: {
+                [key: string]: string[];
+            };
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Previous */
+            previous: string;
+            /** Same Period Last Year */
+            same_period_last_year: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            type: components["schemas"]["PeriodType"];
+        };
+        /**
+         * PeriodType
+         * @description The kinds of period; values are reported in the first four, queries may use all six.
+         * @enum {string}
+         */
+        PeriodType: "month" | "quarter" | "half_year" | "year" | "ytd" | "range";
+        /** PlanCreate */
+        PlanCreate: {
+            /** Code */
+            code: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** End Year */
+            end_year: number;
+            kind: components["schemas"]["PlanKind"];
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Org
+             * @description Jurisdiction: `/` (national), a division code or an org path
+             * @default /
+             */
+            org: string;
+            /** Start Year */
+            start_year: number;
+        };
+        /**
+         * PlanKind
+         * @description What kind of catalogue a plan is.
+         * @enum {string}
+         */
+        PlanKind: "programme" | "local_plan" | "campaign" | "federation_work";
+        /** PlanPublic */
+        PlanPublic: {
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** End Year */
+            end_year: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["PlanKind"];
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Org Path */
+            org_path: string;
+            /**
+             * Period
+             * @description The plan period as a period code, e.g. 2021-2030
+             */
+            period: string;
+            /** Start Year */
+            start_year: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** PlanUpdate */
+        PlanUpdate: {
+            /** Description */
+            description?: string | null;
+            /** End Year */
+            end_year?: number | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            /** Start Year */
+            start_year?: number | null;
+        };
+        /** ReasonBody */
+        ReasonBody: {
+            /** Reason */
+            reason: string;
+        };
+        /** ReportPublic */
+        ReportPublic: {
+            /** Approved At */
+            approved_at?: string | null;
+            /**
+             * Approved By
+             * @default
+             */
+            approved_by: string;
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Data Set */
+            data_set: string;
+            /** Due */
+            due?: string | null;
+            /** Id */
+            id?: string | null;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Return Reason
+             * @default
+             */
+            return_reason: string;
+            /** Returned At */
+            returned_at?: string | null;
+            /**
+             * Returned By
+             * @default
+             */
+            returned_by: string;
+            status: components["schemas"]["ReportStatus"];
+            /** Submitted At */
+            submitted_at?: string | null;
+            /**
+             * Submitted By
+             * @default
+             */
+            submitted_by: string;
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
+        /**
+         * ReportStatus
+         * @description Where a report stands in 逐级上报 (reporting up, level by level).
+         * @enum {string}
+         */
+        ReportStatus: "draft" | "submitted" | "approved" | "returned";
+        /** RuleCreate */
+        RuleCreate: {
+            /** Code */
+            code: string;
+            /**
+             * Data Set
+             * @description Only on this data set's submissions
+             */
+            data_set?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Element
+             * @description Element code, for kinds range and jump
+             */
+            element?: string | null;
+            /**
+             * Expression
+             * @description For kind expression
+             */
+            expression?: string | null;
+            kind: components["schemas"]["RuleKind"];
+            /** Max Value */
+            max_value?: number | string | null;
+            /** Min Value */
+            min_value?: number | string | null;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** @default error */
+            severity: components["schemas"]["Severity"];
+            /**
+             * Threshold Pct
+             * @description For kind jump: the change in % that warns
+             */
+            threshold_pct?: number | string | null;
+        };
+        /**
+         * RuleKind
+         * @enum {string}
+         */
+        RuleKind: "expression" | "range" | "jump";
+        /** RulePublic */
+        RulePublic: {
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Data Set
+             * @description Only on this data set's submissions
+             */
+            data_set?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Element
+             * @description Element code, for kinds range and jump
+             */
+            element?: string | null;
+            /**
+             * Expression
+             * @description For kind expression
+             */
+            expression?: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["RuleKind"];
+            /** Max Value */
+            max_value?: string | null;
+            /** Min Value */
+            min_value?: string | null;
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** @default error */
+            severity: components["schemas"]["Severity"];
+            /**
+             * Threshold Pct
+             * @description For kind jump: the change in % that warns
+             */
+            threshold_pct?: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** RuleUpdate */
+        RuleUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Expression */
+            expression?: string | null;
+            /** Max Value */
+            max_value?: number | string | null;
+            /** Min Value */
+            min_value?: number | string | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+            severity?: components["schemas"]["Severity"] | null;
+            /** Threshold Pct */
+            threshold_pct?: number | string | null;
+        };
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "error" | "warning";
+        /**
+         * Source
+         * @description Where values come from.
+         * @enum {string}
+         */
+        Source: "manual" | "cases" | "projects";
+        /** SubmitBody */
+        SubmitBody: {
+            /**
+             * Comment
+             * @description Needed when warnings are raised
+             * @default
+             */
+            comment: string;
+        };
+        /** TargetIn */
+        TargetIn: {
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Org
+             * @description `/` for everywhere, or a division code or org path
+             * @default /
+             */
+            org: string;
+            /** Value */
+            value: number | string;
+            /** Year */
+            year: number;
+        };
+        /** TargetPublic */
+        TargetPublic: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Note */
+            note: string;
+            /** Org Path */
+            org_path: string;
+            /** Value */
+            value: string;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number;
+        };
+        /** TargetUpdate */
+        TargetUpdate: {
+            /** Note */
+            note?: string | null;
+            /** Value */
+            value?: number | string | null;
+        };
+        /**
+         * Unit
+         * @description The unit a value is shown in; the factor follows it for rates.
+         * @enum {string}
+         */
+        Unit: "percent" | "per_mille" | "per_10k" | "per_100k" | "count" | "money_yuan" | "money_per_head" | "ratio" | "none";
+        /** ValidationReport */
+        ValidationReport: {
+            /**
+             * Checked
+             * @description Unit × period combinations checked
+             */
+            checked: number;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /**
+             * Truncated
+             * @default false
+             */
+            truncated: boolean;
+            /** Violations */
+            violations: components["schemas"]["Violation"][];
+        };
+        /** ValueIn */
+        ValueIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Element
+             * @description Element code
+             */
+            element: string;
+            /**
+             * Value
+             * @description null clears the value
+             */
+            value: number | string | null;
+        };
+        /**
+         * ValueType
+         * @description The kind of number a value is.
+         * @enum {string}
+         */
+        ValueType: "integer" | "decimal" | "percentage" | "money_fen";
+        /** Violation */
+        Violation: {
+            /** Message */
+            message: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /** Rule */
+            rule: string;
+            /** Severity */
+            severity: string;
         };
     };
     responses: never;
@@ -153,6 +1741,9 @@ export interface operations {
     list_indicators_indicators_get: {
         parameters: {
             query?: {
+                plan?: string | null;
+                domain?: components["schemas"]["Domain"] | null;
+                kind?: components["schemas"]["Kind"] | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -169,6 +1760,1917 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_IndicatorPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_indicator_indicators_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IndicatorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    analytics_indicators_analytics_get: {
+        parameters: {
+            query: {
+                /** @description Indicator codes, comma-separated */
+                indicators: string;
+                /** @description Period codes: 2026, 2026H1, 2026Q3, 202607, 2026YTD10, 2021-2030 */
+                periods: string;
+                /** @description Division codes or org paths; default your own unit */
+                orgs?: string | null;
+                /** @description Group by units at this level: 1–5 or province…village */
+                level?: string | null;
+                approved_only?: boolean;
+                engine?: components["schemas"]["Engine"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_elements_indicators_data_elements_get: {
+        parameters: {
+            query?: {
+                source?: components["schemas"]["Source"] | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ElementPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_element_indicators_data_elements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElementCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElementPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_element_indicators_data_elements__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElementPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_element_indicators_data_elements__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ElementUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElementPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_data_sets_indicators_data_sets_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DataSetPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_data_set_indicators_data_sets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DataSetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSetPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_data_set_indicators_data_sets__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSetPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_data_set_indicators_data_sets__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DataSetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSetPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_assignments_indicators_data_sets__code__org_units_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitAssignmentPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assign_org_units_indicators_data_sets__code__org_units_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgUnitAssignment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitAssignmentPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_values_indicators_data_values_get: {
+        parameters: {
+            query?: {
+                org?: string | null;
+                /** @description Values whose period lies inside this one */
+                period?: string | null;
+                element?: string | null;
+                source?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DataValuePublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    early_warnings_indicators_early_warnings_get: {
+        parameters: {
+            query: {
+                period: string;
+                org?: string | null;
+                level?: string | null;
+                plan?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EarlyWarning"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_form_indicators_forms__data_set___org___period__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_set: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_form_indicators_forms__data_set___org___period__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_set: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormSave"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    approve_indicators_forms__data_set___org___period__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_set: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reopen_indicators_forms__data_set___org___period__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_set: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    return_report_indicators_forms__data_set___org___period__return_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_set: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    submit_indicators_forms__data_set___org___period__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_set: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    describe_indicators_periods__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_plans_indicators_plans_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PlanPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_plan_indicators_plans_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_plan_indicators_plans__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_plan_indicators_plans__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_reports_indicators_reports_get: {
+        parameters: {
+            query?: {
+                data_set?: string | null;
+                period?: string | null;
+                status?: components["schemas"]["ReportStatus"] | null;
+                org?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReportPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    validation_report_indicators_validation_get: {
+        parameters: {
+            query: {
+                period: string;
+                org?: string | null;
+                data_set?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationReport"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_rules_indicators_validation_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_rule_indicators_validation_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_rule_indicators_validation_rules__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_rule_indicators_validation_rules__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_indicator_indicators__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_indicator_indicators__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IndicatorUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_targets_indicators__code__targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_target_indicators__code__targets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_target_indicators__code__targets__target_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_target_indicators__code__targets__target_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetPublic"];
                 };
             };
             /** @description Not authenticated */

@@ -31,11 +31,568 @@ export interface paths {
         /** Projects in the caller's region, newest first */
         get: operations["list_projects_projects_get"];
         put?: never;
+        /** Register a draft project (Idempotency-Key) */
+        post: operations["create_project_projects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered project list as CSV or XLSX */
+        get: operations["export_projects_projects_export_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/projects/loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loans of borrowers in the caller's region (worklist) */
+        get: operations["region_loans_projects_loans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/progress/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recompute behind-schedule flags in the caller's region (nightly job) */
+        post: operations["refresh_flags_projects_progress_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One project, with the actions open to the caller */
+        get: operations["get_project_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a project (If-Match required) */
+        patch: operations["update_project_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/projects/{project_id}/actions/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a lifecycle action: submit, start_review, approve, reject, return, start, suspend, resume, request_close, reopen, close */
+        post: operations["take_action_projects__project_id__actions__action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's activities */
+        get: operations["list_activities_projects__project_id__activities_get"];
+        put?: never;
+        /** Record an activity (Idempotency-Key) */
+        post: operations["hold_activity_projects__project_id__activities_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/activities/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An activity with its attendance */
+        get: operations["get_activity_projects__project_id__activities__activity_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct an activity (If-Match) */
+        patch: operations["update_activity_projects__project_id__activities__activity_id__patch"];
+        trace?: never;
+    };
+    "/projects/{project_id}/activities/{activity_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Keep a training's attendance (If-Match); those present count as trained */
+        put: operations["keep_attendance_projects__project_id__activities__activity_id__attendance_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/actuals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Typed-in actual figures */
+        get: operations["list_actuals_projects__project_id__actuals_get"];
+        put?: never;
+        /** Type in an actual figure for a measure without records */
+        post: operations["report_actual_projects__project_id__actuals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's files */
+        get: operations["list_attachments_projects__project_id__attachments_get"];
+        put?: never;
+        /** Upload a file as the raw request body (Content-Type and ?filename= say what it is) */
+        post: operations["upload_projects__project_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file */
+        get: operations["download_projects__project_id__attachments__attachment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/beneficiaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's beneficiaries */
+        get: operations["list_beneficiaries_projects__project_id__beneficiaries_get"];
+        put?: never;
+        /** Register a beneficiary (Idempotency-Key) */
+        post: operations["register_projects__project_id__beneficiaries_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/beneficiaries/{beneficiary_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A beneficiary and her outcomes */
+        get: operations["get_beneficiary_projects__project_id__beneficiaries__beneficiary_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a beneficiary (If-Match) */
+        patch: operations["update_beneficiary_projects__project_id__beneficiaries__beneficiary_id__patch"];
+        trace?: never;
+    };
+    "/projects/{project_id}/beneficiaries/{beneficiary_id}/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an outcome (trained, certified, employed, business started, loan, screened) */
+        post: operations["add_outcome_projects__project_id__beneficiaries__beneficiary_id__outcomes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a closed project a brand (品牌项目) */
+        post: operations["mark_brand_projects__project_id__brand_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Budget by source and item, spending, execution */
+        get: operations["get_budget_projects__project_id__budget_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/budget/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a budget line (Idempotency-Key) */
+        post: operations["add_line_projects__project_id__budget_lines_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/budget/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a budget line (If-Match) */
+        patch: operations["update_line_projects__project_id__budget_lines__line_id__patch"];
+        trace?: never;
+    };
+    "/projects/{project_id}/campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Phases, current phase, letters */
+        get: operations["get_campaign_projects__project_id__campaign_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/campaign/letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a responsibility letter (Idempotency-Key) */
+        post: operations["add_letter_projects__project_id__campaign_letters_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/campaign/phases/{phase}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a phase's months */
+        put: operations["set_phase_projects__project_id__campaign_phases__phase__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's recorded transitions */
+        get: operations["list_events_projects__project_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/expenditures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's payments */
+        get: operations["list_expenditures_projects__project_id__expenditures_get"];
+        put?: never;
+        /** Record a payment with its voucher (Idempotency-Key); beyond its line only with a leader's reason */
+        post: operations["spend_projects__project_id__expenditures_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's micro-loans */
+        get: operations["list_loans_projects__project_id__loans_get"];
+        put?: never;
+        /** Register a micro-loan application (Idempotency-Key) */
+        post: operations["apply_projects__project_id__loans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/loans/{loan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan and its approval chain */
+        get: operations["get_loan_projects__project_id__loans__loan_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/loans/{loan_id}/grant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the disbursement */
+        post: operations["grant_projects__project_id__loans__loan_id__grant_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/loans/{loan_id}/steps/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Village certifies, township submits, county gives its opinion */
+        post: operations["take_step_projects__project_id__loans__loan_id__steps__step__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/outcomes/{outcome_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a wrongly recorded outcome */
+        delete: operations["remove_outcome_projects__project_id__outcomes__outcome_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Actual vs target, completion, flags */
+        get: operations["get_progress_projects__project_id__progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reviewers' opinions and scores */
+        get: operations["list_reviews_projects__project_id__reviews_get"];
+        put?: never;
+        /** Add a review (论证) */
+        post: operations["add_review_projects__project_id__reviews_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan: targets and the sum-check warnings */
+        get: operations["get_plan_projects__project_id__targets_get"];
+        put?: never;
+        /** Set a target */
+        post: operations["add_target_projects__project_id__targets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/targets/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a target (If-Match) */
+        delete: operations["delete_target_projects__project_id__targets__target_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a target (If-Match) */
+        patch: operations["update_target_projects__project_id__targets__target_id__patch"];
         trace?: never;
     };
     "/ready": {
@@ -59,6 +616,816 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityCreate */
+        ActivityCreate: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /**
+             * Hours
+             * @default 0
+             */
+            hours: number | string;
+            kind: components["schemas"]["ActivityKind"];
+            /**
+             * Label
+             * @description Programme this activity counts toward (其中 targets).
+             * @default
+             */
+            label: string;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Org Path */
+            org_path?: string | null;
+            /**
+             * Participant Count
+             * @description For trainings, attendance replaces this count.
+             * @default 0
+             */
+            participant_count: number;
+            /** Photo Ids */
+            photo_ids?: string[];
+            /**
+             * Place
+             * @default
+             */
+            place: string;
+            /** Title */
+            title: string;
+            /**
+             * Trainer
+             * @default
+             */
+            trainer: string;
+        };
+        /**
+         * ActivityKind
+         * @description Kinds of activity.
+         * @enum {string}
+         */
+        ActivityKind: "training" | "lecture" | "campaign" | "visit" | "fair" | "other";
+        /** ActivityPublic */
+        ActivityPublic: {
+            /** Attendance Kept */
+            attendance_kept: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Hours */
+            hours: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Notes */
+            notes: string;
+            /** Org Path */
+            org_path: string;
+            /** Participant Count */
+            participant_count: number;
+            /** Photo Ids */
+            photo_ids: string[];
+            /** Place */
+            place: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Title */
+            title: string;
+            /** Trainer */
+            trainer: string;
+            /** Version */
+            version: number;
+        };
+        /** ActivityUpdate */
+        ActivityUpdate: {
+            /** Hours */
+            hours?: number | string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Participant Count */
+            participant_count?: number | null;
+            /** Photo Ids */
+            photo_ids?: string[] | null;
+            /** Place */
+            place?: string | null;
+            /** Title */
+            title?: string | null;
+            /** Trainer */
+            trainer?: string | null;
+        };
+        /** AttachmentPublic */
+        AttachmentPublic: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Uploaded By */
+            uploaded_by: string;
+        };
+        /** AttendanceEntry */
+        AttendanceEntry: {
+            /**
+             * Beneficiary Id
+             * Format: uuid
+             */
+            beneficiary_id: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Present
+             * @default true
+             */
+            present: boolean;
+        };
+        /** AttendancePublic */
+        AttendancePublic: {
+            /**
+             * Beneficiary Id
+             * Format: uuid
+             */
+            beneficiary_id: string;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /** Present */
+            present: boolean;
+        };
+        /** AttendanceResult */
+        AttendanceResult: {
+            activity: components["schemas"]["ActivityPublic"];
+            /** Attendance */
+            attendance: components["schemas"]["AttendancePublic"][];
+        };
+        /** AttendanceSheet */
+        AttendanceSheet: {
+            /** Entries */
+            entries: components["schemas"]["AttendanceEntry"][];
+            /**
+             * Record Trained
+             * @description Record a 'trained' outcome for everyone present.
+             * @default true
+             */
+            record_trained: boolean;
+        };
+        /** BeneficiaryCreate */
+        BeneficiaryCreate: {
+            /** Birth Year */
+            birth_year?: number | null;
+            /**
+             * Gender
+             * @default female
+             */
+            gender: string;
+            /**
+             * Id Number
+             * @description Kept only masked, plus a keyed hash for duplicates.
+             */
+            id_number?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Org Path
+             * @description Her village or unit; defaults to the lead unit.
+             */
+            org_path?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /**
+             * Target Group
+             * @default
+             */
+            target_group: string;
+        };
+        /** BeneficiaryDetail */
+        BeneficiaryDetail: {
+            /** Birth Year */
+            birth_year: number | null;
+            /** Gender */
+            gender: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Id Number Masked */
+            id_number_masked: string;
+            /**
+             * Name
+             * @description Masked for readers who are not managers or leaders.
+             */
+            name: string;
+            /** Note */
+            note: string;
+            /** Org Path */
+            org_path: string;
+            /** Outcomes */
+            outcomes: components["schemas"]["OutcomePublic"][];
+            /** Phone Masked */
+            phone_masked: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Target Group */
+            target_group: string;
+            /** Version */
+            version: number;
+        };
+        /** BeneficiaryPublic */
+        BeneficiaryPublic: {
+            /** Birth Year */
+            birth_year: number | null;
+            /** Gender */
+            gender: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Id Number Masked */
+            id_number_masked: string;
+            /**
+             * Name
+             * @description Masked for readers who are not managers or leaders.
+             */
+            name: string;
+            /** Note */
+            note: string;
+            /** Org Path */
+            org_path: string;
+            /** Phone Masked */
+            phone_masked: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Target Group */
+            target_group: string;
+            /** Version */
+            version: number;
+        };
+        /** BeneficiaryUpdate */
+        BeneficiaryUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Note */
+            note?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Target Group */
+            target_group?: string | null;
+        };
+        /** BrandRequest */
+        BrandRequest: {
+            /** Brand Name */
+            brand_name: string;
+            /** Level */
+            level: string;
+            /** Year */
+            year: number;
+        };
+        /** Budget */
+        Budget: {
+            /** Budget Fen */
+            budget_fen: number;
+            /** By Source */
+            by_source: components["schemas"]["SourceTotal"][];
+            /** Execution Rate Pct */
+            execution_rate_pct: number | null;
+            /** Lines */
+            lines: components["schemas"]["BudgetLinePublic"][];
+            /** Spent Fen */
+            spent_fen: number;
+            /** Warnings */
+            warnings: components["schemas"]["BudgetWarning"][];
+        };
+        /** BudgetLineCreate */
+        BudgetLineCreate: {
+            /**
+             * Amount Fen
+             * @description Money in integer fen (分).
+             */
+            amount_fen: number;
+            /**
+             * Item
+             * @description Line item, e.g. 培训费, 场地租赁, 宣传材料
+             */
+            item: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            source: components["schemas"]["FundingSource"];
+        };
+        /** BudgetLinePublic */
+        BudgetLinePublic: {
+            /** Amount Fen */
+            amount_fen: number;
+            /** Execution Rate Pct */
+            execution_rate_pct: number | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Item */
+            item: string;
+            /** Note */
+            note: string;
+            /** Remaining Fen */
+            remaining_fen: number;
+            /** Source */
+            source: string;
+            /** Spent Fen */
+            spent_fen: number;
+            /**
+             * State
+             * @description ok, near_limit (≥ 90 %) or over
+             */
+            state: string;
+            /** Version */
+            version: number;
+        };
+        /** BudgetLineUpdate */
+        BudgetLineUpdate: {
+            /** Amount Fen */
+            amount_fen?: number | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** BudgetWarning */
+        BudgetWarning: {
+            /**
+             * Budget Line Id
+             * Format: uuid
+             */
+            budget_line_id: string;
+            /** Code */
+            code: string;
+            /** Item */
+            item: string;
+            /** Message */
+            message: string;
+            /** Source */
+            source: string;
+        };
+        /** Campaign */
+        Campaign: {
+            current_phase: components["schemas"]["PhaseKind"] | null;
+            /** Letters */
+            letters: components["schemas"]["LetterPublic"][];
+            /** Phases */
+            phases: components["schemas"]["PhasePublic"][];
+        };
+        /** EventPublic */
+        EventPublic: {
+            /** Action */
+            action: string;
+            /** Actor Id */
+            actor_id: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** From Status */
+            from_status: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+            /** To Status */
+            to_status: string;
+        };
+        /** ExpenditureCreate */
+        ExpenditureCreate: {
+            /**
+             * Amount Fen
+             * @description Money in integer fen (分).
+             */
+            amount_fen: number;
+            /**
+             * Budget Line Id
+             * Format: uuid
+             */
+            budget_line_id: string;
+            /**
+             * Override Reason
+             * @description A leader's reason to spend beyond the line.
+             * @default
+             */
+            override_reason: string;
+            /** Payee */
+            payee: string;
+            /**
+             * Purpose
+             * @default
+             */
+            purpose: string;
+            /**
+             * Spent On
+             * Format: date
+             */
+            spent_on: string;
+            /**
+             * Voucher Id
+             * Format: uuid
+             * @description The uploaded voucher (凭证) attachment.
+             */
+            voucher_id: string;
+        };
+        /** ExpenditurePublic */
+        ExpenditurePublic: {
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Budget Line Id
+             * Format: uuid
+             */
+            budget_line_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Over Budget */
+            over_budget: boolean;
+            /** Overridden By */
+            overridden_by: string;
+            /** Override Reason */
+            override_reason: string;
+            /** Payee */
+            payee: string;
+            /** Purpose */
+            purpose: string;
+            /**
+             * Spent On
+             * Format: date
+             */
+            spent_on: string;
+            /**
+             * Voucher Id
+             * Format: uuid
+             */
+            voucher_id: string;
+        };
+        /**
+         * FundingSource
+         * @description Where a budget line's money comes from.
+         * @enum {string}
+         */
+        FundingSource: "finance" | "upper_allocation" | "government_purchase" | "donation" | "international" | "matching";
+        /** GrantRequest */
+        GrantRequest: {
+            /**
+             * Amount Fen
+             * @description Money in integer fen (分).
+             */
+            amount_fen: number;
+            /**
+             * Granted On
+             * Format: date
+             */
+            granted_on: string;
+            /** Jobs Created */
+            jobs_created?: number | null;
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /**
+             * Lender
+             * @default
+             */
+            lender: string;
+        };
+        /** LetterCreate */
+        LetterCreate: {
+            /** Attachment Id */
+            attachment_id?: string | null;
+            /** Duties */
+            duties: string;
+            /** Member Org Path */
+            member_org_path?: string | null;
+            /** Member Unit */
+            member_unit: string;
+            /**
+             * Signatory
+             * @default
+             */
+            signatory: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /**
+             * Targets
+             * @default
+             */
+            targets: string;
+        };
+        /** LetterPublic */
+        LetterPublic: {
+            /** Attachment Id */
+            attachment_id: string | null;
+            /** Duties */
+            duties: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Member Org Path */
+            member_org_path: string;
+            /** Member Unit */
+            member_unit: string;
+            /** Signatory */
+            signatory: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Targets */
+            targets: string;
+        };
+        /** LoanCreate */
+        LoanCreate: {
+            /**
+             * Amount Fen
+             * @description Money in integer fen (分).
+             */
+            amount_fen: number;
+            /**
+             * Applied On
+             * Format: date
+             */
+            applied_on: string;
+            /** @description Registered as a beneficiary (or matched by identity number). */
+            borrower: components["schemas"]["BeneficiaryCreate"];
+            /**
+             * Business
+             * @description e.g. 生猪养殖, 果蔬种植
+             */
+            business: string;
+            /**
+             * Jobs Created
+             * @description Jobs the business is expected to create (带动就业).
+             * @default 0
+             */
+            jobs_created: number;
+            /**
+             * Purpose
+             * @default
+             */
+            purpose: string;
+        };
+        /** LoanPublic */
+        LoanPublic: {
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Applied On
+             * Format: date
+             */
+            applied_on: string;
+            /**
+             * Beneficiary Id
+             * Format: uuid
+             */
+            beneficiary_id: string;
+            /** Borrower Name */
+            borrower_name: string;
+            /** Business */
+            business: string;
+            /** Granted Amount Fen */
+            granted_amount_fen: number;
+            /** Granted On */
+            granted_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Jobs Created */
+            jobs_created: number;
+            /** Lender */
+            lender: string;
+            /** Org Path */
+            org_path: string;
+            /**
+             * Project Id
+             * Format: uuid
+             */
+            project_id: string;
+            /** Purpose */
+            purpose: string;
+            /** Status */
+            status: string;
+            /** Steps */
+            steps?: components["schemas"]["StepPublic"][];
+            /** Version */
+            version: number;
+        };
+        /**
+         * LoanStatus
+         * @description Where a loan application stands.
+         * @enum {string}
+         */
+        LoanStatus: "applied" | "certified" | "submitted" | "endorsed" | "granted" | "declined";
+        /**
+         * Measure
+         * @description What targets are set for and actuals counted in.
+         * @enum {string}
+         */
+        Measure: "women_trained" | "women_certified" | "women_employed" | "businesses_started" | "loans_granted" | "loan_amount_fen" | "jobs_created" | "screenings_done" | "beneficiaries_registered" | "activities_held" | "trainings_held" | "activity_participants" | "households_reached" | "leaflets_distributed" | "people_reached";
+        /** OutcomeCreate */
+        OutcomeCreate: {
+            /**
+             * Achieved On
+             * Format: date
+             */
+            achieved_on: string;
+            /**
+             * Amount Fen
+             * @description Money in integer fen (分).
+             * @default 0
+             */
+            amount_fen: number;
+            kind: components["schemas"]["OutcomeKind"];
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /**
+         * OutcomeKind
+         * @description What a beneficiary achieved through the project.
+         * @enum {string}
+         */
+        OutcomeKind: "trained" | "certified" | "employed" | "business_started" | "loan" | "screened";
+        /** OutcomePublic */
+        OutcomePublic: {
+            /**
+             * Achieved On
+             * Format: date
+             */
+            achieved_on: string;
+            /** Activity Id */
+            activity_id: string | null;
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Beneficiary Id
+             * Format: uuid
+             */
+            beneficiary_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Loan Id */
+            loan_id: string | null;
+            /** Note */
+            note: string;
+        };
+        /** Page[ActivityPublic] */
+        Page_ActivityPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["ActivityPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[BeneficiaryPublic] */
+        Page_BeneficiaryPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["BeneficiaryPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[LoanPublic] */
+        Page_LoanPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["LoanPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
         /** Page[ProjectPublic] */
         Page_ProjectPublic_: {
             /**
@@ -76,10 +1443,451 @@ export interface components {
              */
             total?: number | null;
         };
-        /** ProjectPublic */
-        ProjectPublic: {
+        /**
+         * PhaseKind
+         * @description The phases of a campaign, in order.
+         * @enum {string}
+         */
+        PhaseKind: "mobilise" | "implement" | "self_check" | "acceptance";
+        /** PhasePublic */
+        PhasePublic: {
+            /** Completed On */
+            completed_on: string | null;
+            /** End Month */
+            end_month: string;
+            /** Phase */
+            phase: string;
+            /** Start Month */
+            start_month: string;
+            /** Tasks */
+            tasks: string;
+            /** Version */
+            version: number;
+        };
+        /** PhaseSet */
+        PhaseSet: {
+            /** Completed On */
+            completed_on?: string | null;
+            /**
+             * End Month
+             * @example 2026-03
+             */
+            end_month: string;
+            /**
+             * Start Month
+             * @example 2026-03
+             */
+            start_month: string;
+            /**
+             * Tasks
+             * @default
+             */
+            tasks: string;
+        };
+        /** Plan */
+        Plan: {
+            /** Targets */
+            targets: components["schemas"]["TargetPublic"][];
+            /** Warnings */
+            warnings: components["schemas"]["PlanWarning"][];
+        };
+        /**
+         * PlanWarning
+         * @description A plan that does not add up: the period targets of a year differ from the year's target.
+         */
+        PlanWarning: {
             /** Code */
             code: string;
+            /** Difference */
+            difference: number;
+            /** Granularity */
+            granularity: string;
+            /** Measure */
+            measure: string;
+            /** Message */
+            message: string;
+            /** Periods */
+            periods: {
+                [key: string]: number;
+            };
+            /** Periods Sum */
+            periods_sum: number;
+            /** Year */
+            year: number;
+            /** Year Target */
+            year_target: number;
+        };
+        /** Progress */
+        Progress: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Behind Schedule */
+            behind_schedule: boolean;
+            /** Rows */
+            rows: components["schemas"]["ProgressRow"][];
+            /** Warnings */
+            warnings: components["schemas"]["PlanWarning"][];
+        };
+        /** ProgressRow */
+        ProgressRow: {
+            /** Actual */
+            actual: number;
+            /** Behind Schedule */
+            behind_schedule: boolean;
+            /** Completion Pct */
+            completion_pct: number | null;
+            /** Expected By Now */
+            expected_by_now: number;
+            /** Label */
+            label: string;
+            /** Measure */
+            measure: string;
+            /**
+             * Over Fulfilled
+             * @description 超任务: actual above target
+             */
+            over_fulfilled: boolean;
+            /** Parent Id */
+            parent_id: string | null;
+            /** Period */
+            period: string;
+            /**
+             * Period State
+             * @description future, current or past
+             */
+            period_state: string;
+            /**
+             * Source
+             * @description records or reported
+             */
+            source: string;
+            /** Surplus */
+            surplus: number;
+            /** Target */
+            target: number;
+            /**
+             * Target Id
+             * Format: uuid
+             */
+            target_id: string;
+        };
+        /**
+         * ProjectCategory
+         * @description The line of work a project belongs to.
+         * @enum {string}
+         */
+        ProjectCategory: "employment" | "skills_training" | "health_screening" | "legal_aid" | "family_building" | "child_care" | "safe_water" | "micro_loans" | "publicity" | "other";
+        /** ProjectCreate */
+        ProjectCreate: {
+            category: components["schemas"]["ProjectCategory"];
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /**
+             * Funder
+             * @default
+             */
+            funder: string;
+            /**
+             * Is Campaign
+             * @default false
+             */
+            is_campaign: boolean;
+            kind: components["schemas"]["ProjectKind"];
+            /** Name */
+            name: string;
+            /**
+             * Org Path
+             * @description Lead unit; defaults to the caller's unit.
+             */
+            org_path?: string | null;
+            /** Overall Goal */
+            overall_goal: string;
+            /** Partner Agencies */
+            partner_agencies?: string[];
+            /** Partner Org Paths */
+            partner_org_paths?: string[];
+            /** Responsible Person */
+            responsible_person: string;
+            /** Stage Goals */
+            stage_goals?: components["schemas"]["StageGoal"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** Supervising Leader */
+            supervising_leader: string;
+            /**
+             * Target Beneficiaries
+             * @default 0
+             */
+            target_beneficiaries: number;
+            /** Target Groups */
+            target_groups?: string[];
+        };
+        /** ProjectDetail */
+        ProjectDetail: {
+            /**
+             * Allowed Actions
+             * @description Lifecycle actions the caller could take now.
+             */
+            allowed_actions: string[];
+            /** Approved At */
+            approved_at: string | null;
+            /** Approved By */
+            approved_by: string;
+            /** Behind Schedule */
+            behind_schedule: boolean;
+            /** Brand Level */
+            brand_level: string;
+            /** Brand Name */
+            brand_name: string;
+            /** Brand Year */
+            brand_year: number | null;
+            /** Category */
+            category: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Closing At */
+            closing_at: string | null;
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Funder */
+            funder: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Brand */
+            is_brand: boolean;
+            /** Is Campaign */
+            is_campaign: boolean;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Org Path */
+            org_path: string;
+            /** Overall Goal */
+            overall_goal: string;
+            /** Partner Agencies */
+            partner_agencies: string[];
+            /** Partner Org Paths */
+            partner_org_paths: string[];
+            /** Responsible Person */
+            responsible_person: string;
+            /** Stage Goals */
+            stage_goals: components["schemas"]["StageGoal"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Reason */
+            status_reason: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Supervising Leader */
+            supervising_leader: string;
+            /** Suspended At */
+            suspended_at: string | null;
+            /** Target Beneficiaries */
+            target_beneficiaries: number;
+            /** Target Groups */
+            target_groups: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProjectKind
+         * @description Where a project comes from.
+         * @enum {string}
+         */
+        ProjectKind: "routine" | "government_purchase" | "upper_level" | "self_initiated" | "social_international";
+        /** ProjectPublic */
+        ProjectPublic: {
+            /** Approved At */
+            approved_at: string | null;
+            /** Approved By */
+            approved_by: string;
+            /** Behind Schedule */
+            behind_schedule: boolean;
+            /** Brand Level */
+            brand_level: string;
+            /** Brand Name */
+            brand_name: string;
+            /** Brand Year */
+            brand_year: number | null;
+            /** Category */
+            category: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Closing At */
+            closing_at: string | null;
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Funder */
+            funder: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Is Brand */
+            is_brand: boolean;
+            /** Is Campaign */
+            is_campaign: boolean;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Org Path */
+            org_path: string;
+            /** Overall Goal */
+            overall_goal: string;
+            /** Partner Agencies */
+            partner_agencies: string[];
+            /** Partner Org Paths */
+            partner_org_paths: string[];
+            /** Responsible Person */
+            responsible_person: string;
+            /** Stage Goals */
+            stage_goals: components["schemas"]["StageGoal"][];
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Reason */
+            status_reason: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Supervising Leader */
+            supervising_leader: string;
+            /** Suspended At */
+            suspended_at: string | null;
+            /** Target Beneficiaries */
+            target_beneficiaries: number;
+            /** Target Groups */
+            target_groups: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ProjectStatus
+         * @description Stages of the lifecycle (see workflow.py for the moves between them).
+         * @enum {string}
+         */
+        ProjectStatus: "draft" | "submitted" | "under_review" | "approved" | "rejected" | "returned" | "in_progress" | "suspended" | "closing" | "closed";
+        /**
+         * ProjectUpdate
+         * @description Fields to change; lead unit, kind and category only while the application is a draft or returned.
+         */
+        ProjectUpdate: {
+            category?: components["schemas"]["ProjectCategory"] | null;
+            /** End Date */
+            end_date?: string | null;
+            /** Funder */
+            funder?: string | null;
+            /** Is Campaign */
+            is_campaign?: boolean | null;
+            kind?: components["schemas"]["ProjectKind"] | null;
+            /** Name */
+            name?: string | null;
+            /** Org Path */
+            org_path?: string | null;
+            /** Overall Goal */
+            overall_goal?: string | null;
+            /** Partner Agencies */
+            partner_agencies?: string[] | null;
+            /** Partner Org Paths */
+            partner_org_paths?: string[] | null;
+            /** Responsible Person */
+            responsible_person?: string | null;
+            /** Stage Goals */
+            stage_goals?: components["schemas"]["StageGoal"][] | null;
+            /** Start Date */
+            start_date?: string | null;
+            /** Supervising Leader */
+            supervising_leader?: string | null;
+            /** Target Beneficiaries */
+            target_beneficiaries?: number | null;
+            /** Target Groups */
+            target_groups?: string[] | null;
+        };
+        /** ReportedActualCreate */
+        ReportedActualCreate: {
+            /**
+             * Counted On
+             * Format: date
+             */
+            counted_on: string;
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            measure: components["schemas"]["Measure"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Value */
+            value: number;
+        };
+        /** ReportedActualPublic */
+        ReportedActualPublic: {
+            /**
+             * Counted On
+             * Format: date
+             */
+            counted_on: string;
             /**
              * Created At
              * Format: date-time
@@ -90,14 +1898,184 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /** Name */
-            name: string;
+            /**
+             * Ignored
+             * @description True when records exist for the measure, so this typed total is not counted.
+             */
+            ignored: boolean;
+            /** Label */
+            label: string;
+            /** Measure */
+            measure: string;
+            /** Note */
+            note: string;
             /** Org Path */
             org_path: string;
-            /** Status */
-            status: string;
+            /** Value */
+            value: number;
+        };
+        /** ReviewCreate */
+        ReviewCreate: {
+            /** Opinion */
+            opinion: string;
+            /** Recommendation */
+            recommendation: string;
+            /** Score */
+            score: number;
+        };
+        /** ReviewPublic */
+        ReviewPublic: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Opinion */
+            opinion: string;
+            /** Recommendation */
+            recommendation: string;
+            /** Reviewer Id */
+            reviewer_id: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+            /** Reviewer Org Path */
+            reviewer_org_path: string;
+            /** Score */
+            score: number;
+        };
+        /** SourceTotal */
+        SourceTotal: {
+            /** Budget Fen */
+            budget_fen: number;
+            /** Execution Rate Pct */
+            execution_rate_pct: number | null;
+            /** Source */
+            source: string;
+            /** Spent Fen */
+            spent_fen: number;
+        };
+        /**
+         * StageGoal
+         * @description A stage goal (阶段性目标) with its due date.
+         */
+        StageGoal: {
+            /** Due Date */
+            due_date?: string | null;
+            /** Title */
+            title: string;
+        };
+        /** StepPublic */
+        StepPublic: {
+            /** Actor Name */
+            actor_name: string;
+            /** Actor Org Path */
+            actor_org_path: string;
+            /** Approve */
+            approve: boolean;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Opinion */
+            opinion: string;
+            /** Step */
+            step: string;
+        };
+        /** StepRequest */
+        StepRequest: {
+            /** Approve */
+            approve: boolean;
+            /**
+             * Opinion
+             * @default
+             */
+            opinion: string;
+        };
+        /** TargetCreate */
+        TargetCreate: {
+            /**
+             * Label
+             * @description Programme of an 'of which' target (e.g. 万人千元就业工程).
+             * @default
+             */
+            label: string;
+            measure: components["schemas"]["Measure"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Parent Id
+             * @description Makes this an 'of which' (其中) part of a target.
+             */
+            parent_id?: string | null;
+            /**
+             * Period
+             * @example 2026Q1
+             */
+            period: string;
+            /** Value */
+            value: number;
+        };
+        /** TargetPublic */
+        TargetPublic: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Label */
+            label: string;
+            /** Measure */
+            measure: string;
+            /** Note */
+            note: string;
+            /** Parent Id */
+            parent_id: string | null;
+            /** Period */
+            period: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /** Value */
+            value: number;
             /** Version */
             version: number;
+        };
+        /** TargetSaved */
+        TargetSaved: {
+            target: components["schemas"]["TargetPublic"];
+            /** Warnings */
+            warnings: components["schemas"]["PlanWarning"][];
+        };
+        /** TargetUpdate */
+        TargetUpdate: {
+            /** Note */
+            note?: string | null;
+            /** Value */
+            value?: number | null;
+        };
+        /** TransitionRequest */
+        TransitionRequest: {
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
         };
     };
     responses: never;
@@ -160,7 +2138,172 @@ export interface operations {
     list_projects_projects_get: {
         parameters: {
             query?: {
-                status?: string | null;
+                status?: components["schemas"]["ProjectStatus"] | null;
+                kind?: components["schemas"]["ProjectKind"] | null;
+                category?: components["schemas"]["ProjectCategory"] | null;
+                org_path?: string | null;
+                year?: number | null;
+                behind_schedule?: boolean | null;
+                is_brand?: boolean | null;
+                q?: string | null;
+                cursor?: string | null;
+                limit?: number;
+                total?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ProjectPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_project_projects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    export_projects_projects_export_get: {
+        parameters: {
+            query?: {
+                format?: string;
+                status?: components["schemas"]["ProjectStatus"] | null;
+                kind?: components["schemas"]["ProjectKind"] | null;
+                category?: components["schemas"]["ProjectCategory"] | null;
+                org_path?: string | null;
+                year?: number | null;
+                behind_schedule?: boolean | null;
+                is_brand?: boolean | null;
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    region_loans_projects_loans_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["LoanStatus"] | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -176,7 +2319,2180 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ProjectPublic_"];
+                    "application/json": components["schemas"]["Page_LoanPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    refresh_flags_projects_progress_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_project_projects__project_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_project_projects__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    take_action_projects__project_id__actions__action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                action: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_activities_projects__project_id__activities_get: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["ActivityKind"] | null;
+                year?: number | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ActivityPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    hold_activity_projects__project_id__activities_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_activity_projects__project_id__activities__activity_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_activity_projects__project_id__activities__activity_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    keep_attendance_projects__project_id__activities__activity_id__attendance_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceSheet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_actuals_projects__project_id__actuals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedActualPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    report_actual_projects__project_id__actuals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportedActualCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedActualPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_attachments_projects__project_id__attachments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    upload_projects__project_id__attachments_post: {
+        parameters: {
+            query: {
+                filename: string;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    download_projects__project_id__attachments__attachment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_beneficiaries_projects__project_id__beneficiaries_get: {
+        parameters: {
+            query?: {
+                target_group?: string | null;
+                outcome?: components["schemas"]["OutcomeKind"] | null;
+                q?: string | null;
+                cursor?: string | null;
+                limit?: number;
+                total?: boolean;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BeneficiaryPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    register_projects__project_id__beneficiaries_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeneficiaryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeneficiaryPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_beneficiary_projects__project_id__beneficiaries__beneficiary_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                beneficiary_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeneficiaryDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_beneficiary_projects__project_id__beneficiaries__beneficiary_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                beneficiary_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BeneficiaryUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BeneficiaryPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_outcome_projects__project_id__beneficiaries__beneficiary_id__outcomes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                beneficiary_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    mark_brand_projects__project_id__brand_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrandRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_budget_projects__project_id__budget_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Budget"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_line_projects__project_id__budget_lines_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetLineCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetLinePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_line_projects__project_id__budget_lines__line_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetLineUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetLinePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_campaign_projects__project_id__campaign_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_letter_projects__project_id__campaign_letters_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    set_phase_projects__project_id__campaign_phases__phase__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                phase: components["schemas"]["PhaseKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhaseSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhasePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_events_projects__project_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_expenditures_projects__project_id__expenditures_get: {
+        parameters: {
+            query?: {
+                budget_line_id?: string | null;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenditurePublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    spend_projects__project_id__expenditures_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpenditureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenditurePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_loans_projects__project_id__loans_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["LoanStatus"] | null;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    apply_projects__project_id__loans_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_loan_projects__project_id__loans__loan_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    grant_projects__project_id__loans__loan_id__grant_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    take_step_projects__project_id__loans__loan_id__steps__step__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                loan_id: string;
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_outcome_projects__project_id__outcomes__outcome_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                outcome_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_progress_projects__project_id__progress_get: {
+        parameters: {
+            query?: {
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_reviews_projects__project_id__reviews_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_review_projects__project_id__reviews_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_plan_projects__project_id__targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_target_projects__project_id__targets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetSaved"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_target_projects__project_id__targets__target_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_target_projects__project_id__targets__target_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                target_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetSaved"];
                 };
             };
             /** @description Not authenticated */
