@@ -18,6 +18,9 @@ const Dashboard = lazy(() => import("./dashboard/DashboardPage"));
 const OrgUnitsPage = lazy(() => import("./admin/OrgUnitsPage"));
 const UsersPage = lazy(() => import("./admin/UsersPage"));
 const ClientsPage = lazy(() => import("./admin/ClientsPage"));
+const CaseListPage = lazy(() => import("./cases/CaseListPage"));
+const CaseIntakePage = lazy(() => import("./cases/CaseIntakePage"));
+const CaseDetailPage = lazy(() => import("./cases/CaseDetailPage"));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -71,6 +74,9 @@ export function AppRoutes() {
         <Route path="admin/org-units" element={<Guard area="orgUnits"><OrgUnitsPage /></Guard>} />
         <Route path="admin/users" element={<Guard area="users"><UsersPage /></Guard>} />
         <Route path="admin/clients" element={<Guard area="clients"><ClientsPage /></Guard>} />
+        <Route path="cases" element={<Guard area="cases"><CaseListPage /></Guard>} />
+        <Route path="cases/new" element={<Guard area="caseIntake"><CaseIntakePage /></Guard>} />
+        <Route path="cases/:id" element={<Guard area="cases"><CaseDetailPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -94,3 +94,8 @@ export async function run(body) {
     await browser.close();
   }
 }
+
+/** A button's accessible name as antd renders it: two-character Chinese labels get a space ("受 理"). */
+export function label(text) {
+  return new RegExp(`^${[...text].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s?")}$`);
+}

@@ -2,12 +2,18 @@
 
 from collections.abc import Callable
 
+Scenario = Callable[..., dict[str, object]]
 
-def test_sign_in_lockout_unlock_role_menu_and_language(scenario: Callable[[str], dict[str, object]]) -> None:
+
+def test_sign_in_lockout_unlock_role_menu_and_language(scenario: Scenario) -> None:
     assert scenario("auth")["ok"] is True
 
 
-def test_admin_screens_field_errors_and_token_refresh_keep_the_form(
-    scenario: Callable[[str], dict[str, object]],
-) -> None:
+def test_admin_screens_field_errors_and_token_refresh_keep_the_form(scenario: Scenario) -> None:
     assert scenario("admin")["ok"] is True
+
+
+def test_case_intake_reveal_and_whole_workflow(scenario: Scenario) -> None:
+    result = scenario("cases", needs={"cases": "/cases/{case_id}/transitions"})
+    assert result["ok"] is True
+    assert str(result["number"]).startswith("WQ-440106-")

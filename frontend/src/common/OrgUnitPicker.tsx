@@ -11,10 +11,10 @@ interface Node {
   isLeaf: boolean;
 }
 
-const toNode = (u: OrgUnit, pId: string | null): Node => ({
+const toNode = (u: OrgUnit, pId: string | null, by: "id" | "path" = "id"): Node => ({
   id: u.id,
   pId,
-  value: u.id,
+  value: by === "path" ? u.path : u.id,
   title: `${u.name}（${u.code}）`,
   isLeaf: !u.has_children && pId !== null,
 });
@@ -27,6 +27,7 @@ export function OrgUnitPicker({
   allowClear,
   id,
   disabledIds = [],
+  by = "id",
 }: {
   rootId: string;
   value?: string;
@@ -35,24 +36,26 @@ export function OrgUnitPicker({
   allowClear?: boolean;
   id?: string;
   disabledIds?: string[];
+  /** What the value is: the unit's id (default) or its path (the services filter by path). */
+  by?: "id" | "path";
 }) {
   const [nodes, setNodes] = useState<Node[]>([]);
 
   useEffect(() => {
     let live = true;
     void fetchUnit(rootId).then((root) => {
-      if (live) setNodes([{ ...toNode(root, null), isLeaf: false }]);
+      if (live) setNodes([{ ...toNode(root, null, by), isLeaf: false }]);
     });
     return () => {
       live = false;
     };
-  }, [rootId]);
+  }, [rootId, by]);
 
   const loadData = async (node: { value?: unknown }) => {
-    const parent = typeof node.value === "string" ? node.value : undefined;
+    const parent = nodes.find((n) => n.value === node.value)?.id;
     if (!parent || nodes.some((n) => n.pId === parent)) return;
     const children = await fetchChildren(parent);
-    setNodes((current) => [...current, ...children.map((c) => toNode(c, parent))]);
+    setNodes((current) => [...current, ...children.map((c) => toNode(c, parent, by))]);
   };
 
   return (

@@ -1,4 +1,5 @@
 /** English; same keys as zh-CN.ts. */
+import casesEn from "./domains/cases.en";
 import type { Messages } from "./zh-CN";
 
 const en: Messages = {
@@ -179,6 +180,7 @@ const en: Messages = {
     },
     scopeNames: { "cases:intake": "Case intake", "cases:referrals": "Case referrals" },
   },
+  cases: casesEn,
   dashboard: {
     title: "Dashboard",
     welcome: "Hello, {{name}}",

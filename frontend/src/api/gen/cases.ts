@@ -679,7 +679,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** File */
             file: string;
         };
@@ -691,13 +691,13 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * External Ref
              * @description E.g. the 110 alarm or petition number.
              * @default
              */
-            external_ref: string;
+            external_ref?: string;
             primary_category: components["schemas"]["Category"];
             /**
              * Received At
@@ -713,12 +713,12 @@ export interface components {
              * Source Agency
              * @default
              */
-            source_agency: string;
+            source_agency?: string;
             /**
              * Subcategory
              * @default
              */
-            subcategory: string;
+            subcategory?: string;
             /** Summary */
             summary: string;
             victim?: components["schemas"]["PersonIn"] | null;
@@ -948,14 +948,14 @@ export interface components {
          */
         ComplainantIn: {
             /** @default victim */
-            kind: components["schemas"]["ComplainantKind"];
+            kind?: components["schemas"]["ComplainantKind"];
             person?: components["schemas"]["PersonIn"] | null;
             /**
              * Relationship
              * @description Complainant's relation to the victim.
              * @default
              */
-            relationship: string;
+            relationship?: string;
         };
         /**
          * ComplainantKind
@@ -1073,7 +1073,7 @@ export interface components {
              * Authority
              * @default
              */
-            authority: string;
+            authority?: string;
             /**
              * Decided On
              * @description For a warning letter: the day it was issued.
@@ -1083,13 +1083,13 @@ export interface components {
              * Document Number
              * @default
              */
-            document_number: string;
+            document_number?: string;
             kind: components["schemas"]["MeasureKind"];
             /**
              * Notes
              * @default
              */
-            notes: string;
+            notes?: string;
         };
         /**
          * MeasureKind
@@ -1153,7 +1153,7 @@ export interface components {
              * Notes
              * @default
              */
-            notes: string;
+            notes?: string;
             /** To */
             to: string;
             /** Valid Until */
@@ -1170,7 +1170,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["AccessLogPublic"][];
             /** Next Cursor */
@@ -1187,7 +1187,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["CaseListItem"][];
             /** Next Cursor */
@@ -1214,7 +1214,7 @@ export interface components {
              * Phone
              * @default
              */
-            phone: string;
+            phone?: string;
         };
         /** PartnerPublic */
         PartnerPublic: {
@@ -1239,7 +1239,7 @@ export interface components {
              * Phone
              * @default
              */
-            phone: string;
+            phone?: string;
         };
         /** PartyPublic */
         PartyPublic: {
@@ -1266,12 +1266,12 @@ export interface components {
              * Disability
              * @default
              */
-            disability: string;
+            disability?: string;
             /**
              * Ethnicity
              * @default
              */
-            ethnicity: string;
+            ethnicity?: string;
             /** Id Number */
             id_number?: string | null;
             /**
@@ -1279,14 +1279,14 @@ export interface components {
              * @default
              * @enum {string}
              */
-            marital_status: "" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated";
+            marital_status?: "" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated";
             /** Name */
             name: string;
             /**
              * Occupation
              * @default
              */
-            occupation: string;
+            occupation?: string;
             /** Phone */
             phone?: string | null;
             /**
@@ -1294,7 +1294,7 @@ export interface components {
              * @default female
              * @enum {string}
              */
-            sex: "female" | "male" | "unknown";
+            sex?: "female" | "male" | "unknown";
         };
         /**
          * PersonPublic
@@ -1313,12 +1313,12 @@ export interface components {
              * Disability
              * @default
              */
-            disability: string;
+            disability?: string;
             /**
              * Ethnicity
              * @default
              */
-            ethnicity: string;
+            ethnicity?: string;
             /**
              * Id
              * Format: uuid
@@ -1331,27 +1331,27 @@ export interface components {
              * @default
              * @enum {string}
              */
-            marital_status: "" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated";
+            marital_status?: "" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated";
             /** Name */
             name: string;
             /**
              * Occupation
              * @default
              */
-            occupation: string;
+            occupation?: string;
             /** Phone */
             phone?: string | null;
             /**
              * Revealed
              * @default false
              */
-            revealed: boolean;
+            revealed?: boolean;
             /**
              * Sex
              * @default female
              * @enum {string}
              */
-            sex: "female" | "male" | "unknown";
+            sex?: "female" | "male" | "unknown";
             /** Version */
             version: number;
         };
@@ -1396,7 +1396,7 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * Partner Id
              * Format: uuid
@@ -1466,7 +1466,7 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * To
              * @enum {string}
@@ -1502,67 +1502,67 @@ export interface components {
              * Children At Risk
              * @default false
              */
-            children_at_risk: boolean;
+            children_at_risk?: boolean;
             /**
              * Escalation
              * @default false
              */
-            escalation: boolean;
+            escalation?: boolean;
             /**
              * Fears For Life
              * @default false
              */
-            fears_for_life: boolean;
+            fears_for_life?: boolean;
             /**
              * Notes
              * @default
              */
-            notes: string;
+            notes?: string;
             /**
              * Pregnant
              * @default false
              */
-            pregnant: boolean;
+            pregnant?: boolean;
             /**
              * Prior Police Calls
              * @default false
              */
-            prior_police_calls: boolean;
+            prior_police_calls?: boolean;
             /**
              * Recent Separation
              * @default false
              */
-            recent_separation: boolean;
+            recent_separation?: boolean;
             /**
              * Sexual Violence
              * @default false
              */
-            sexual_violence: boolean;
+            sexual_violence?: boolean;
             /**
              * Stalking
              * @default false
              */
-            stalking: boolean;
+            stalking?: boolean;
             /**
              * Strangulation
              * @default false
              */
-            strangulation: boolean;
+            strangulation?: boolean;
             /**
              * Substance Abuse
              * @default false
              */
-            substance_abuse: boolean;
+            substance_abuse?: boolean;
             /**
              * Threatened To Kill
              * @default false
              */
-            threatened_to_kill: boolean;
+            threatened_to_kill?: boolean;
             /**
              * Weapon
              * @default false
              */
-            weapon: boolean;
+            weapon?: boolean;
         };
         /**
          * RiskAssessmentIn
@@ -1573,67 +1573,67 @@ export interface components {
              * Children At Risk
              * @default false
              */
-            children_at_risk: boolean;
+            children_at_risk?: boolean;
             /**
              * Escalation
              * @default false
              */
-            escalation: boolean;
+            escalation?: boolean;
             /**
              * Fears For Life
              * @default false
              */
-            fears_for_life: boolean;
+            fears_for_life?: boolean;
             /**
              * Notes
              * @default
              */
-            notes: string;
+            notes?: string;
             /**
              * Pregnant
              * @default false
              */
-            pregnant: boolean;
+            pregnant?: boolean;
             /**
              * Prior Police Calls
              * @default false
              */
-            prior_police_calls: boolean;
+            prior_police_calls?: boolean;
             /**
              * Recent Separation
              * @default false
              */
-            recent_separation: boolean;
+            recent_separation?: boolean;
             /**
              * Sexual Violence
              * @default false
              */
-            sexual_violence: boolean;
+            sexual_violence?: boolean;
             /**
              * Stalking
              * @default false
              */
-            stalking: boolean;
+            stalking?: boolean;
             /**
              * Strangulation
              * @default false
              */
-            strangulation: boolean;
+            strangulation?: boolean;
             /**
              * Substance Abuse
              * @default false
              */
-            substance_abuse: boolean;
+            substance_abuse?: boolean;
             /**
              * Threatened To Kill
              * @default false
              */
-            threatened_to_kill: boolean;
+            threatened_to_kill?: boolean;
             /**
              * Weapon
              * @default false
              */
-            weapon: boolean;
+            weapon?: boolean;
         };
         /** RiskAssessmentPublic */
         RiskAssessmentPublic: {
@@ -1673,7 +1673,7 @@ export interface components {
              * Address
              * @default
              */
-            address: string;
+            address?: string;
             /** Established Year */
             established_year?: number | null;
             kind: components["schemas"]["PointKind"];
@@ -1687,7 +1687,7 @@ export interface components {
              * Phone
              * @default
              */
-            phone: string;
+            phone?: string;
         };
         /** ServicePointPublic */
         ServicePointPublic: {
@@ -1697,7 +1697,7 @@ export interface components {
              * Address
              * @default
              */
-            address: string;
+            address?: string;
             /** Established Year */
             established_year?: number | null;
             /**
@@ -1716,7 +1716,7 @@ export interface components {
              * Phone
              * @default
              */
-            phone: string;
+            phone?: string;
         };
         /**
          * Status
@@ -1788,7 +1788,7 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
         };
         /** TransferIn */
         TransferIn: {
@@ -1852,17 +1852,17 @@ export interface components {
              * Notes
              * @default
              */
-            notes: string;
+            notes?: string;
             /**
              * Outcome
              * @default
              */
-            outcome: string;
+            outcome?: string;
             /**
              * Reason
              * @default
              */
-            reason: string;
+            reason?: string;
             resolution_type?: components["schemas"]["ResolutionType"] | null;
             /** Satisfaction */
             satisfaction?: number | null;

@@ -408,7 +408,7 @@ export interface components {
              * @default other
              * @enum {string}
              */
-            agency: "police" | "court" | "legal_aid" | "shelter" | "civil_affairs" | "hospital" | "school" | "mobile_app" | "other";
+            agency?: "police" | "court" | "legal_aid" | "shelter" | "civil_affairs" | "hospital" | "school" | "mobile_app" | "other";
             /** Name */
             name: string;
             /**
@@ -461,7 +461,7 @@ export interface components {
              * Token Type
              * @default bearer
              */
-            token_type: string;
+            token_type?: string;
         };
         /** ClientUpdate */
         ClientUpdate: {
@@ -515,7 +515,7 @@ export interface components {
              * Errors
              * @default []
              */
-            errors: {
+            errors?: {
                 [key: string]: string;
             }[];
             /** Updated */
@@ -594,7 +594,7 @@ export interface components {
              * Has Children
              * @default false
              */
-            has_children: boolean;
+            has_children?: boolean;
             /**
              * Id
              * Format: uuid
@@ -621,7 +621,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["UserPublic"][];
             /** Next Cursor */
@@ -662,14 +662,14 @@ export interface components {
              * Must Change Password
              * @default false
              */
-            must_change_password: boolean;
+            must_change_password?: boolean;
             /** Refresh Token */
             refresh_token?: string | null;
             /**
              * Token Type
              * @default bearer
              */
-            token_type: string;
+            token_type?: string;
         };
         /** UserCreate */
         UserCreate: {
@@ -686,7 +686,7 @@ export interface components {
              * Phone
              * @default
              */
-            phone: string;
+            phone?: string;
             /** Roles */
             roles: ("admin" | "leader" | "case_worker" | "hotline_operator" | "project_manager" | "statistician" | "auditor")[];
             /** Username */

@@ -471,7 +471,7 @@ export interface components {
              * Warnings
              * @default []
              */
-            warnings: components["schemas"]["Violation"][];
+            warnings?: components["schemas"]["Violation"][];
         };
         /**
          * Aggregation
@@ -564,7 +564,7 @@ export interface components {
              * Label En
              * @default
              */
-            label_en: string;
+            label_en?: string;
             /** Label Zh */
             label_zh: string;
             /** Threshold */
@@ -573,7 +573,7 @@ export interface components {
              * Unit Label
              * @default
              */
-            unit_label: string;
+            unit_label?: string;
         };
         /**
          * ChecklistItem
@@ -588,7 +588,7 @@ export interface components {
              * Label En
              * @default
              */
-            label_en: string;
+            label_en?: string;
             /** Label Zh */
             label_zh: string;
             /** Threshold */
@@ -597,7 +597,7 @@ export interface components {
              * Unit Label
              * @default
              */
-            unit_label: string;
+            unit_label?: string;
         };
         /**
          * Comparator
@@ -613,12 +613,12 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Due Days
              * @default 15
              */
-            due_days: number;
+            due_days?: number;
             /**
              * Elements
              * @description Element codes, in form order
@@ -628,7 +628,7 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             period_type: components["schemas"]["PeriodType"];
@@ -733,7 +733,7 @@ export interface components {
         /** ElementCreate */
         ElementCreate: {
             /** @default sum */
-            aggregation: components["schemas"]["Aggregation"];
+            aggregation?: components["schemas"]["Aggregation"];
             /**
              * Code
              * @description Used in expressions as #{code}
@@ -743,17 +743,17 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             period_type: components["schemas"]["PeriodType"];
             /** @default manual */
-            source: components["schemas"]["Source"];
+            source?: components["schemas"]["Source"];
             /**
              * Source Measure
              * @description The feed's measure for derived ones
@@ -763,13 +763,13 @@ export interface components {
              * Unit Label
              * @default
              */
-            unit_label: string;
+            unit_label?: string;
             value_type: components["schemas"]["ValueType"];
         };
         /** ElementPublic */
         ElementPublic: {
             /** @default sum */
-            aggregation: components["schemas"]["Aggregation"];
+            aggregation?: components["schemas"]["Aggregation"];
             /** Code */
             code: string;
             /**
@@ -781,7 +781,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Id
              * Format: uuid
@@ -791,12 +791,12 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             period_type: components["schemas"]["PeriodType"];
             /** @default manual */
-            source: components["schemas"]["Source"];
+            source?: components["schemas"]["Source"];
             /**
              * Source Measure
              * @description The feed's measure for derived ones
@@ -806,7 +806,7 @@ export interface components {
              * Unit Label
              * @default
              */
-            unit_label: string;
+            unit_label?: string;
             /**
              * Updated At
              * Format: date-time
@@ -842,12 +842,12 @@ export interface components {
              * Approved By
              * @default
              */
-            approved_by: string;
+            approved_by?: string;
             /**
              * Comment
              * @default
              */
-            comment: string;
+            comment?: string;
             /** Data Set */
             data_set: string;
             /** Due */
@@ -874,14 +874,14 @@ export interface components {
              * Return Reason
              * @default
              */
-            return_reason: string;
+            return_reason?: string;
             /** Returned At */
             returned_at?: string | null;
             /**
              * Returned By
              * @default
              */
-            returned_by: string;
+            returned_by?: string;
             status: components["schemas"]["ReportStatus"];
             /** Submitted At */
             submitted_at?: string | null;
@@ -889,14 +889,14 @@ export interface components {
              * Submitted By
              * @default
              */
-            submitted_by: string;
+            submitted_by?: string;
             /** Values */
             values: components["schemas"]["FormValue"][];
             /**
              * Version
              * @default 0
              */
-            version: number;
+            version?: number;
         };
         /** FormSave */
         FormSave: {
@@ -909,7 +909,7 @@ export interface components {
              * Comment
              * @default
              */
-            comment: string;
+            comment?: string;
             /** Element */
             element: string;
             /** Entered At */
@@ -918,7 +918,7 @@ export interface components {
              * Entered By
              * @default
              */
-            entered_by: string;
+            entered_by?: string;
             /** Name En */
             name_en: string;
             /** Name Zh */
@@ -941,12 +941,12 @@ export interface components {
             /** Code */
             code: string;
             /** @default ge */
-            comparator: components["schemas"]["Comparator"];
+            comparator?: components["schemas"]["Comparator"];
             /**
              * Decimals
              * @default 2
              */
-            decimals: number;
+            decimals?: number;
             /**
              * Denominator
              * @description e.g. #{folic_due}
@@ -956,9 +956,9 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** @default higher_better */
-            direction: components["schemas"]["Direction"];
+            direction?: components["schemas"]["Direction"];
             domain: components["schemas"]["Domain"];
             /**
              * Factor
@@ -970,7 +970,7 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             /**
@@ -988,7 +988,7 @@ export interface components {
              * @description Member unit, e.g. 卫生健康委
              * @default
              */
-            responsible_unit: string;
+            responsible_unit?: string;
             /** Targets */
             targets?: components["schemas"]["TargetIn"][];
             unit: components["schemas"]["Unit"];
@@ -996,7 +996,7 @@ export interface components {
              * Unit Label
              * @default
              */
-            unit_label: string;
+            unit_label?: string;
         };
         /** IndicatorPublic */
         IndicatorPublic: {
@@ -1009,7 +1009,7 @@ export interface components {
             /** Code */
             code: string;
             /** @default ge */
-            comparator: components["schemas"]["Comparator"];
+            comparator?: components["schemas"]["Comparator"];
             /**
              * Created At
              * Format: date-time
@@ -1019,7 +1019,7 @@ export interface components {
              * Decimals
              * @default 2
              */
-            decimals: number;
+            decimals?: number;
             /**
              * Denominator
              * @description e.g. #{folic_due}
@@ -1029,9 +1029,9 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** @default higher_better */
-            direction: components["schemas"]["Direction"];
+            direction?: components["schemas"]["Direction"];
             domain: components["schemas"]["Domain"];
             /** Factor */
             factor: string;
@@ -1045,7 +1045,7 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             /**
@@ -1060,18 +1060,18 @@ export interface components {
              * @description Member unit, e.g. 卫生健康委
              * @default
              */
-            responsible_unit: string;
+            responsible_unit?: string;
             /**
              * Targets
              * @default []
              */
-            targets: components["schemas"]["TargetPublic"][];
+            targets?: components["schemas"]["TargetPublic"][];
             unit: components["schemas"]["Unit"];
             /**
              * Unit Label
              * @default
              */
-            unit_label: string;
+            unit_label?: string;
             /**
              * Updated At
              * Format: date-time
@@ -1141,7 +1141,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["DataSetPublic"][];
             /** Next Cursor */
@@ -1158,7 +1158,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["DataValuePublic"][];
             /** Next Cursor */
@@ -1175,7 +1175,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["ElementPublic"][];
             /** Next Cursor */
@@ -1192,7 +1192,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["IndicatorPublic"][];
             /** Next Cursor */
@@ -1209,7 +1209,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["PlanPublic"][];
             /** Next Cursor */
@@ -1226,7 +1226,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["ReportPublic"][];
             /** Next Cursor */
@@ -1275,7 +1275,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /** End Year */
             end_year: number;
             kind: components["schemas"]["PlanKind"];
@@ -1283,7 +1283,7 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             /**
@@ -1291,7 +1291,7 @@ export interface components {
              * @description Jurisdiction: `/` (national), a division code or an org path
              * @default /
              */
-            org: string;
+            org?: string;
             /** Start Year */
             start_year: number;
         };
@@ -1367,12 +1367,12 @@ export interface components {
              * Approved By
              * @default
              */
-            approved_by: string;
+            approved_by?: string;
             /**
              * Comment
              * @default
              */
-            comment: string;
+            comment?: string;
             /** Data Set */
             data_set: string;
             /** Due */
@@ -1397,14 +1397,14 @@ export interface components {
              * Return Reason
              * @default
              */
-            return_reason: string;
+            return_reason?: string;
             /** Returned At */
             returned_at?: string | null;
             /**
              * Returned By
              * @default
              */
-            returned_by: string;
+            returned_by?: string;
             status: components["schemas"]["ReportStatus"];
             /** Submitted At */
             submitted_at?: string | null;
@@ -1412,12 +1412,12 @@ export interface components {
              * Submitted By
              * @default
              */
-            submitted_by: string;
+            submitted_by?: string;
             /**
              * Version
              * @default 0
              */
-            version: number;
+            version?: number;
         };
         /**
          * ReportStatus
@@ -1438,7 +1438,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Element
              * @description Element code, for kinds range and jump
@@ -1458,11 +1458,11 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             /** @default error */
-            severity: components["schemas"]["Severity"];
+            severity?: components["schemas"]["Severity"];
             /**
              * Threshold Pct
              * @description For kind jump: the change in % that warns
@@ -1492,7 +1492,7 @@ export interface components {
              * Description
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Element
              * @description Element code, for kinds range and jump
@@ -1517,11 +1517,11 @@ export interface components {
              * Name En
              * @default
              */
-            name_en: string;
+            name_en?: string;
             /** Name Zh */
             name_zh: string;
             /** @default error */
-            severity: components["schemas"]["Severity"];
+            severity?: components["schemas"]["Severity"];
             /**
              * Threshold Pct
              * @description For kind jump: the change in % that warns
@@ -1571,7 +1571,7 @@ export interface components {
              * @description Needed when warnings are raised
              * @default
              */
-            comment: string;
+            comment?: string;
         };
         /** TargetIn */
         TargetIn: {
@@ -1579,13 +1579,13 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * Org
              * @description `/` for everywhere, or a division code or org path
              * @default /
              */
-            org: string;
+            org?: string;
             /** Value */
             value: number | string;
             /** Year */
@@ -1637,7 +1637,7 @@ export interface components {
              * Truncated
              * @default false
              */
-            truncated: boolean;
+            truncated?: boolean;
             /** Violations */
             violations: components["schemas"]["Violation"][];
         };
@@ -1647,7 +1647,7 @@ export interface components {
              * Comment
              * @default
              */
-            comment: string;
+            comment?: string;
             /**
              * Element
              * @description Element code

@@ -627,19 +627,19 @@ export interface components {
              * Hours
              * @default 0
              */
-            hours: number | string;
+            hours?: number | string;
             kind: components["schemas"]["ActivityKind"];
             /**
              * Label
              * @description Programme this activity counts toward (其中 targets).
              * @default
              */
-            label: string;
+            label?: string;
             /**
              * Notes
              * @default
              */
-            notes: string;
+            notes?: string;
             /** Org Path */
             org_path?: string | null;
             /**
@@ -647,21 +647,21 @@ export interface components {
              * @description For trainings, attendance replaces this count.
              * @default 0
              */
-            participant_count: number;
+            participant_count?: number;
             /** Photo Ids */
             photo_ids?: string[];
             /**
              * Place
              * @default
              */
-            place: string;
+            place?: string;
             /** Title */
             title: string;
             /**
              * Trainer
              * @default
              */
-            trainer: string;
+            trainer?: string;
         };
         /**
          * ActivityKind
@@ -767,12 +767,12 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * Present
              * @default true
              */
-            present: boolean;
+            present?: boolean;
         };
         /** AttendancePublic */
         AttendancePublic: {
@@ -803,7 +803,7 @@ export interface components {
              * @description Record a 'trained' outcome for everyone present.
              * @default true
              */
-            record_trained: boolean;
+            record_trained?: boolean;
         };
         /** BeneficiaryCreate */
         BeneficiaryCreate: {
@@ -813,7 +813,7 @@ export interface components {
              * Gender
              * @default female
              */
-            gender: string;
+            gender?: string;
             /**
              * Id Number
              * @description Kept only masked, plus a keyed hash for duplicates.
@@ -825,7 +825,7 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * Org Path
              * @description Her village or unit; defaults to the lead unit.
@@ -842,7 +842,7 @@ export interface components {
              * Target Group
              * @default
              */
-            target_group: string;
+            target_group?: string;
         };
         /** BeneficiaryDetail */
         BeneficiaryDetail: {
@@ -975,7 +975,7 @@ export interface components {
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             source: components["schemas"]["FundingSource"];
         };
         /** BudgetLinePublic */
@@ -1077,14 +1077,14 @@ export interface components {
              * @description A leader's reason to spend beyond the line.
              * @default
              */
-            override_reason: string;
+            override_reason?: string;
             /** Payee */
             payee: string;
             /**
              * Purpose
              * @default
              */
-            purpose: string;
+            purpose?: string;
             /**
              * Spent On
              * Format: date
@@ -1161,12 +1161,12 @@ export interface components {
              * Label
              * @default
              */
-            label: string;
+            label?: string;
             /**
              * Lender
              * @default
              */
-            lender: string;
+            lender?: string;
         };
         /** LetterCreate */
         LetterCreate: {
@@ -1182,7 +1182,7 @@ export interface components {
              * Signatory
              * @default
              */
-            signatory: string;
+            signatory?: string;
             /**
              * Signed On
              * Format: date
@@ -1192,7 +1192,7 @@ export interface components {
              * Targets
              * @default
              */
-            targets: string;
+            targets?: string;
         };
         /** LetterPublic */
         LetterPublic: {
@@ -1243,12 +1243,12 @@ export interface components {
              * @description Jobs the business is expected to create (带动就业).
              * @default 0
              */
-            jobs_created: number;
+            jobs_created?: number;
             /**
              * Purpose
              * @default
              */
-            purpose: string;
+            purpose?: string;
         };
         /** LoanPublic */
         LoanPublic: {
@@ -1321,18 +1321,18 @@ export interface components {
              * @description Money in integer fen (分).
              * @default 0
              */
-            amount_fen: number;
+            amount_fen?: number;
             kind: components["schemas"]["OutcomeKind"];
             /**
              * Label
              * @default
              */
-            label: string;
+            label?: string;
             /**
              * Note
              * @default
              */
-            note: string;
+            note?: string;
         };
         /**
          * OutcomeKind
@@ -1381,7 +1381,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["ActivityPublic"][];
             /** Next Cursor */
@@ -1398,7 +1398,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["BeneficiaryPublic"][];
             /** Next Cursor */
@@ -1415,7 +1415,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["LoanPublic"][];
             /** Next Cursor */
@@ -1432,7 +1432,7 @@ export interface components {
              * Has More
              * @default false
              */
-            has_more: boolean;
+            has_more?: boolean;
             /** Items */
             items: components["schemas"]["ProjectPublic"][];
             /** Next Cursor */
@@ -1482,7 +1482,7 @@ export interface components {
              * Tasks
              * @default
              */
-            tasks: string;
+            tasks?: string;
         };
         /** Plan */
         Plan: {
@@ -1592,12 +1592,12 @@ export interface components {
              * Funder
              * @default
              */
-            funder: string;
+            funder?: string;
             /**
              * Is Campaign
              * @default false
              */
-            is_campaign: boolean;
+            is_campaign?: boolean;
             kind: components["schemas"]["ProjectKind"];
             /** Name */
             name: string;
@@ -1627,7 +1627,7 @@ export interface components {
              * Target Beneficiaries
              * @default 0
              */
-            target_beneficiaries: number;
+            target_beneficiaries?: number;
             /** Target Groups */
             target_groups?: string[];
         };
@@ -1871,13 +1871,13 @@ export interface components {
              * Label
              * @default
              */
-            label: string;
+            label?: string;
             measure: components["schemas"]["Measure"];
             /**
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /** Value */
             value: number;
         };
@@ -1995,7 +1995,7 @@ export interface components {
              * Opinion
              * @default
              */
-            opinion: string;
+            opinion?: string;
         };
         /** TargetCreate */
         TargetCreate: {
@@ -2004,13 +2004,13 @@ export interface components {
              * @description Programme of an 'of which' target (e.g. 万人千元就业工程).
              * @default
              */
-            label: string;
+            label?: string;
             measure: components["schemas"]["Measure"];
             /**
              * Note
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * Parent Id
              * @description Makes this an 'of which' (其中) part of a target.
@@ -2075,7 +2075,7 @@ export interface components {
              * Reason
              * @default
              */
-            reason: string;
+            reason?: string;
         };
     };
     responses: never;

@@ -1,0 +1,198 @@
+/** The case work list: urgent first (the server's order), filters and search, keyset paging, CSV export. */
+import { DownloadOutlined, PlusOutlined } from "@ant-design/icons";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { App, Button, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useSearchParams } from "react-router";
+import { useAuth } from "../auth/AuthContext";
+import { toCsv } from "../common/csv";
+import { ErrorAlert } from "../common/errors";
+import { PageTitle } from "../common/PageTitle";
+import { formatDateTime } from "../common/time";
+import {
+  CATEGORIES,
+  caseKeys,
+  listCases,
+  RISK_COLOURS,
+  RISK_LEVELS,
+  saveBlob,
+  STATUSES,
+  type CaseFilters,
+  type CaseListItem,
+} from "./api";
+
+/** Filters live in the address bar, so a dashboard link or a reload shows the same list. */
+function filtersFrom(params: URLSearchParams): CaseFilters {
+  const f: CaseFilters = {};
+  const status = params.getAll("status");
+  if (status.length) f.status = status as CaseFilters["status"];
+  for (const key of ["category", "risk_level", "q", "received_from"] as const) {
+    const v = params.get(key);
+    if (v) (f as Record<string, string>)[key] = v;
+  }
+  if (params.get("urgent") === "true") f.urgent = true;
+  if (params.get("overdue") === "true") f.overdue = true;
+  return f;
+}
+
+function paramsFrom(f: CaseFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) {
+    if (Array.isArray(v)) v.forEach((x) => p.append(k, String(x)));
+    else if (v !== undefined && v !== null && v !== "" && v !== false) p.set(k, String(v));
+  }
+  return p;
+}
+
+export default function CaseListPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFrom(params);
+  const [exporting, setExporting] = useState(false);
+  const setFilters = (f: CaseFilters) => setParams(paramsFrom(f), { replace: true });
+
+  const list = useInfiniteQuery({
+    queryKey: caseKeys.list(filters),
+    queryFn: ({ pageParam }) => listCases({ ...filters, cursor: pageParam, limit: 50 }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => (page.has_more ? (page.next_cursor ?? undefined) : undefined),
+  });
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const all: CaseListItem[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listCases({ ...filters, cursor, limit: 200 });
+        all.push(...page.items);
+        cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
+      } while (cursor && all.length < 10_000);
+      const csv = toCsv(
+        [t("cases.number"), t("cases.statusLabel"), t("cases.riskLabel"), t("cases.categoryLabel"), t("cases.channelLabel"), t("cases.victim"), t("cases.summary"), t("cases.handler"), t("cases.receivedAt"), t("cases.overdue")],
+        all.map((c) => [
+          c.number,
+          t(`cases.status.${c.status}`),
+          t(`cases.risk.${c.risk_level}`),
+          t(`cases.category.${c.primary_category}`),
+          t(`cases.channel.${c.channel}`),
+          c.victim_name,
+          c.summary,
+          c.handler_name,
+          formatDateTime(c.received_at),
+          c.overdue ? t("common.yes") : t("common.no"),
+        ]),
+      );
+      saveBlob(new Blob([csv], { type: "text/csv;charset=utf-8" }), `cases-${new Date().toISOString().slice(0, 10)}.csv`);
+      void message.success(t("cases.exported", { count: all.length }));
+    } catch (e) {
+      void message.error(String(e instanceof Error ? e.message : e));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle
+        title={t("cases.list")}
+        extra={
+          <Space wrap>
+            <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()}>
+              {t("common.export")}
+            </Button>
+            {can("caseIntake") && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate("/cases/new")}>
+                {t("cases.intake")}
+              </Button>
+            )}
+          </Space>
+        }
+      />
+      <Form
+        name="caseFilters"
+        layout="inline"
+        style={{ marginBottom: 16, rowGap: 8 }}
+        key={params.toString()}
+        initialValues={{ ...filters }}
+        onValuesChange={(_, all) => setFilters({ ...all, q: all.q || undefined })}
+      >
+        <Form.Item name="q">
+          <Input.Search aria-label={t("cases.searchPlaceholder")} placeholder={t("cases.searchPlaceholder")} allowClear style={{ width: 240 }} onSearch={(q) => setFilters({ ...filters, q: q || undefined })} />
+        </Form.Item>
+        <Form.Item name="status">
+          <Select
+            aria-label={t("cases.statusLabel")}
+            mode="multiple"
+            placeholder={t("cases.statusLabel")}
+            allowClear
+            style={{ minWidth: 160 }}
+            options={STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="category">
+          <Select aria-label={t("cases.categoryLabel")} placeholder={t("cases.categoryLabel")} allowClear style={{ width: 150 }} options={CATEGORIES.map((c) => ({ value: c, label: t(`cases.category.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="risk_level">
+          <Select aria-label={t("cases.riskLabel")} placeholder={t("cases.riskLabel")} allowClear style={{ width: 130 }} options={RISK_LEVELS.map((r) => ({ value: r, label: t(`cases.risk.${r}`) }))} />
+        </Form.Item>
+        <Form.Item name="urgent" valuePropName="checked">
+          <Checkbox>{t("cases.onlyUrgent")}</Checkbox>
+        </Form.Item>
+        <Form.Item name="overdue" valuePropName="checked">
+          <Checkbox>{t("cases.onlyOverdue")}</Checkbox>
+        </Form.Item>
+      </Form>
+      <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+      <Table<CaseListItem>
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: 1000 }}
+        rowClassName={(c) => (c.urgent ? "row-urgent" : "")}
+        columns={[
+          {
+            title: t("cases.number"),
+            dataIndex: "number",
+            render: (n: string, c) => (
+              <Space size={4}>
+                <Link to={`/cases/${c.id}`}>{n}</Link>
+                {c.urgent && <Tag color="red">{t("cases.urgent")}</Tag>}
+              </Space>
+            ),
+          },
+          { title: t("cases.statusLabel"), dataIndex: "status", render: (s: string) => <Tag>{t(`cases.status.${s}`)}</Tag> },
+          { title: t("cases.riskLabel"), dataIndex: "risk_level", render: (r: keyof typeof RISK_COLOURS) => <Tag color={RISK_COLOURS[r]}>{t(`cases.risk.${r}`)}</Tag> },
+          { title: t("cases.categoryLabel"), dataIndex: "primary_category", render: (c: string) => t(`cases.category.${c}`) },
+          { title: t("cases.victim"), dataIndex: "victim_name" },
+          { title: t("cases.summary"), dataIndex: "summary", ellipsis: true, width: 260 },
+          { title: t("cases.handler"), dataIndex: "handler_name", render: (h: string) => h || "—" },
+          {
+            title: t("cases.receivedAt"),
+            dataIndex: "received_at",
+            render: (d: string, c) => (
+              <Space size={4}>
+                {formatDateTime(d)}
+                {c.overdue && <Tag color="volcano">{t("cases.overdue")}</Tag>}
+              </Space>
+            ),
+          },
+        ]}
+        onRow={(c) => ({ onDoubleClick: () => navigate(`/cases/${c.id}`) })}
+        locale={{ emptyText: <Typography.Text type="secondary">{t("common.noData")}</Typography.Text> }}
+      />
+      {list.hasNextPage && (
+        <Button block style={{ marginTop: 12 }} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          {t("common.loadMore")}
+        </Button>
+      )}
+    </>
+  );
+}
+
