@@ -28,5 +28,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     css: false,
+    // The machine is shared by several engineers; antd form tests with typed input can take seconds.
+    testTimeout: 30_000,
   },
 });
