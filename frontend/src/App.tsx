@@ -21,6 +21,9 @@ const ClientsPage = lazy(() => import("./admin/ClientsPage"));
 const CaseListPage = lazy(() => import("./cases/CaseListPage"));
 const CaseIntakePage = lazy(() => import("./cases/CaseIntakePage"));
 const CaseDetailPage = lazy(() => import("./cases/CaseDetailPage"));
+const ProjectListPage = lazy(() => import("./projects/ProjectListPage"));
+const ProjectFormPage = lazy(() => import("./projects/ProjectFormPage"));
+const ProjectDetailPage = lazy(() => import("./projects/ProjectDetailPage"));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -77,6 +80,9 @@ export function AppRoutes() {
         <Route path="cases" element={<Guard area="cases"><CaseListPage /></Guard>} />
         <Route path="cases/new" element={<Guard area="caseIntake"><CaseIntakePage /></Guard>} />
         <Route path="cases/:id" element={<Guard area="cases"><CaseDetailPage /></Guard>} />
+        <Route path="projects" element={<Guard area="projects"><ProjectListPage /></Guard>} />
+        <Route path="projects/new" element={<Guard area="projectEdit"><ProjectFormPage /></Guard>} />
+        <Route path="projects/:id" element={<Guard area="projects"><ProjectDetailPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

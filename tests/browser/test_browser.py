@@ -17,3 +17,8 @@ def test_case_intake_reveal_and_whole_workflow(scenario: Scenario) -> None:
     result = scenario("cases", needs={"cases": "/cases/{case_id}/transitions"})
     assert result["ok"] is True
     assert str(result["number"]).startswith("WQ-440106-")
+
+
+def test_project_application_review_approval_and_plan_chart(scenario: Scenario) -> None:
+    result = scenario("projects", needs={"projects": "/projects/{project_id}/actions/{action}"})
+    assert result["ok"] is True

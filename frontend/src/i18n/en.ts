@@ -1,4 +1,5 @@
 /** English; same keys as zh-CN.ts. */
+import projectsEn from "./domains/projects.en";
 import casesEn from "./domains/cases.en";
 import type { Messages } from "./zh-CN";
 
@@ -181,6 +182,7 @@ const en: Messages = {
     scopeNames: { "cases:intake": "Case intake", "cases:referrals": "Case referrals" },
   },
   cases: casesEn,
+  projects: projectsEn,
   dashboard: {
     title: "Dashboard",
     welcome: "Hello, {{name}}",

@@ -1,4 +1,5 @@
 /** 简体中文 (default language). Keys are grouped by screen; en.ts must have the same keys (a test checks). */
+import projectsZh from "./domains/projects.zh";
 import casesZh from "./domains/cases.zh";
 const zhCN = {
   app: { name: "半边天", fullName: "半边天 · 妇联工作平台", loading: "加载中…", language: "语言" },
@@ -179,6 +180,7 @@ const zhCN = {
     scopeNames: { "cases:intake": "案件登记", "cases:referrals": "案件转介" },
   },
   cases: casesZh,
+  projects: projectsZh,
   dashboard: {
     title: "工作台",
     welcome: "{{name}}，您好",
