@@ -136,3 +136,18 @@ async def test_password_policy_names_the_field(
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "password"
+
+
+async def test_sign_in_attempts_are_rate_limited_per_address_with_retry_after(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    # A distinct username per attempt: the per-account limit and the lockout never trigger, only the per-IP one.
+    codes = [
+        (await client.post("/api/auth/login", json={"username": f"ghost{i}", "password": "x" * 12})).status_code
+        for i in range(31)
+    ]
+    assert codes[:30] == [401] * 30
+    assert codes[30] == 429
+    r = await client.post("/api/auth/login", json={"username": "ghost-last", "password": "x" * 12})
+    assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+    assert r.headers["content-type"] == "application/problem+json"

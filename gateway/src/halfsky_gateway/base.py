@@ -8,6 +8,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from halfsky_common.audit import AuditEntryBase, audit_indexes, utcnow
+from halfsky_common.ratelimit import RateCounterBase
 
 
 class Base(SQLModel, registry=registry()):
@@ -27,3 +28,9 @@ class AuditEntry(AuditEntryBase, Base, table=True):
 
     __tablename__ = "audit_log"
     __table_args__ = audit_indexes("audit_log")
+
+
+class RateCounter(RateCounterBase, Base, table=True):
+    """Sign-in attempts per client address and per username, shared by every gateway replica."""
+
+    __tablename__ = "rate_counter"

@@ -19,6 +19,10 @@ class Settings(ServiceSettings):
     lockout_failures: int = 5
     lockout_minutes: int = 15
     password_min_length: int = 10
+    login_limit_per_ip: int = 30  # attempts per window from one address (an office NAT holds many staff)
+    login_limit_per_account: int = 10  # attempts per window on one username, on top of the lockout
+    login_window_seconds: int = 60
+    client_ip_header: str = Field(default="", description="e.g. X-Forwarded-For, only behind a trusted proxy")
 
     cases_url: str = "http://127.0.0.1:8101"
     projects_url: str = "http://127.0.0.1:8102"

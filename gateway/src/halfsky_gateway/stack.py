@@ -47,6 +47,7 @@ class Stack:
     host: str = "127.0.0.1"
     log_to_files: bool = False
     demo: bool = True
+    db_prefix: str = ""  # tests on a shared external server keep their databases apart with it
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
     admin_password: str | None = None
     urls: dict[str, str] = field(default_factory=dict)
@@ -84,7 +85,7 @@ class Stack:
             self.wait_healthy(name)
 
     async def _create_databases(self, base: str) -> dict[str, str]:
-        return {name: await create_database(base, db) for name, db in DATABASES.items()}
+        return {name: await create_database(base, self.db_prefix + db) for name, db in DATABASES.items()}
 
     def env_for(self, name: str) -> dict[str, str]:
         prefix = name.upper() + "_"
@@ -93,6 +94,8 @@ class Stack:
             f"{prefix}DATABASE_URL": self.urls[name],
             f"{prefix}JWT_PUBLIC_KEY_FILE": str(self.public_key),
         }
+        if name == "cases":
+            env["CASES_DATA_DIR"] = str(self.data_dir / "cases")  # attachments and the field-encryption key
         if name == "gateway":
             env["GATEWAY_JWT_PRIVATE_KEY_FILE"] = str(self.private_key)
             for service in SERVICES:
@@ -150,6 +153,11 @@ class Stack:
             time.sleep(0.1)
         raise RuntimeError(f"{name} did not become healthy at {url}")
 
+    def restart_process(self, name: str) -> None:
+        self.stop_process(name)
+        self.start_process(name)
+        self.wait_healthy(name)
+
     def _cli(self, *args: str) -> str:
         result = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "halfsky_gateway.cli", *args],
@@ -175,10 +183,18 @@ class Stack:
             self._server = None
 
 
+def ports_from_env() -> dict[str, int]:
+    """HALFSKY_GATEWAY_PORT, HALFSKY_CASES_PORT, … override the default ports."""
+    return {name: int(os.environ.get(f"HALFSKY_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
+
+
 def main() -> int:
     spa = ROOT / "frontend" / "dist"
     stack = Stack(
-        spa_dir=spa if (spa / "index.html").exists() else None, demo=os.environ.get("HALFSKY_DEMO", "1") != "0"
+        data_dir=Path(os.environ.get("HALFSKY_DATA_DIR", ROOT / ".data")),
+        ports=ports_from_env(),
+        spa_dir=spa if (spa / "index.html").exists() else None,
+        demo=os.environ.get("HALFSKY_DEMO", "1") != "0",
     )
     stopping = False
 

@@ -1,5 +1,6 @@
 """Fixtures of the cases suite: a migrated database of its own, the app in-process, a clean slate per test."""
 
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from halfsky_common.migrations import upgrade_async
 from halfsky_common.testing import fresh_database, running, shared_key_pair, truncate_all
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # for cases_factories (uniquely named: one pytest run covers all)
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +29,15 @@ async def db_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def app(db_url: str) -> FastAPI:
-    return create_app(Settings(database_url=db_url, jwt_public_key=shared_key_pair()[1]))
+def settings(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=db_url, jwt_public_key=shared_key_pair()[1], data_dir=tmp_path_factory.mktemp("cases-data")
+    )
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
 
 
 @pytest.fixture(scope="session")

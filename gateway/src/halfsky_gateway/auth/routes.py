@@ -10,6 +10,7 @@ from halfsky_common.audit import record
 from halfsky_common.auth import CurrentUser, Principal
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
+from halfsky_common.ratelimit import hit, too_many
 from halfsky_gateway.auth import tokens
 from halfsky_gateway.auth.passwords import check_policy, hash_password, verify_password
 from halfsky_gateway.auth.schemas import ClientToken, LoginRequest, Me, RefreshRequest, TokenPair
@@ -43,9 +44,31 @@ async def _pair(session: Session, settings: Settings, user: User, unit: OrgUnit,
     )
 
 
+def client_ip(request: Request, settings: Settings) -> str:
+    """The caller's address; a forwarding header counts only when the operator says a trusted proxy sets it."""
+    if settings.client_ip_header:
+        forwarded = request.headers.get(settings.client_ip_header, "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
+async def _limit_attempts(request: Request, settings: Settings, username: str) -> None:
+    engine = request.app.state.engine
+    window = settings.login_window_seconds
+    for key, limit in (
+        (f"login-ip:{client_ip(request, settings)}", settings.login_limit_per_ip),
+        (f"login-user:{username.lower()}", settings.login_limit_per_account),
+    ):
+        wait = await hit(engine, "rate_counter", key=key, limit=limit, window_seconds=window)
+        if wait is not None:
+            raise too_many(wait, "sign-in attempts")
+
+
 @router.post("/login", response_model=TokenPair, summary="Sign in with username and password")
 async def login(body: LoginRequest, session: Session, request: Request) -> TokenPair:
     settings = _settings(request)
+    await _limit_attempts(request, settings, body.username)
     found = await users.by_username(session, body.username)
     now = datetime.now(UTC)
     if found is None:
@@ -75,7 +98,7 @@ async def login(body: LoginRequest, session: Session, request: Request) -> Token
             entity_type="user",
             entity_id=user.id,
             org_path=unit.path,
-            ip=request.client.host if request.client else "",
+            ip=client_ip(request, settings),
         )
         await session.commit()
         if user.locked_until and user.locked_until > now:
@@ -100,7 +123,7 @@ async def login(body: LoginRequest, session: Session, request: Request) -> Token
         entity_type="user",
         entity_id=user.id,
         org_path=unit.path,
-        ip=request.client.host if request.client else "",
+        ip=client_ip(request, settings),
     )
     await session.commit()
     return await _pair(session, settings, user, unit, refresh)

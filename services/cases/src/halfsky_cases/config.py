@@ -1,5 +1,8 @@
 """Settings of the cases service (env prefix CASES_)."""
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from halfsky_common.settings import ServiceSettings
@@ -7,3 +10,22 @@ from halfsky_common.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CASES_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".data/cases"), description="Folder for attachments and the local key file.")
+    data_key: str = Field(
+        default="",
+        description="Base64 of 32 random bytes: the AES-GCM key for ID numbers, phones and addresses. "
+        "When empty, a key is created once in {data_dir}/keys/data.key.",
+    )
+    hash_key: str = Field(
+        default="", description="Base64 key of the keyed hash used to find duplicates; derived from data_key if empty."
+    )
+    accept_working_days: int = Field(default=1, ge=0, description="Working days to accept a received case.")
+    resolve_days: int = Field(default=30, ge=1, description="Calendar days to resolve an accepted case.")
+    duplicate_window_days: int = Field(default=90, ge=1)
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    export_max_rows: int = Field(default=10_000, ge=1)
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"

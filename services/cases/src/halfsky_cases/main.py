@@ -2,16 +2,45 @@
 
 from fastapi import FastAPI
 
+from halfsky_cases.actions.routes import router as actions_router
+from halfsky_cases.attachments.routes import router as attachments_router
+from halfsky_cases.attachments.storage import LocalStorage
 from halfsky_cases.cases.routes import router as cases_router
 from halfsky_cases.config import Settings
+from halfsky_cases.export.routes import router as export_router
+from halfsky_cases.legal.routes import router as legal_router
+from halfsky_cases.parties.routes import router as persons_router
+from halfsky_cases.protection.crypto import load_cipher
+from halfsky_cases.protection.routes import router as access_log_router
+from halfsky_cases.referrals.routes import router as referrals_router
+from halfsky_cases.stats.routes import router as stats_router
+from halfsky_cases.supervision.routes import router as supervision_router
+from halfsky_cases.transfers.routes import router as transfers_router
 from halfsky_common.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or Settings()
+    app = create_service_app(
         name="cases",
         title="HalfSky rights cases (维权案件)",
         description="Intake, handling, referral, supervision and follow-up of women's and children's rights cases.",
-        settings=settings or Settings(),
-        routers=[cases_router],
+        settings=settings,
+        # Fixed paths (/cases/partners, /cases/transfers, ...) must come before /cases/{case_id}.
+        routers=[
+            access_log_router,
+            stats_router,
+            export_router,
+            persons_router,
+            transfers_router,
+            supervision_router,
+            referrals_router,
+            legal_router,
+            actions_router,
+            attachments_router,
+            cases_router,
+        ],
     )
+    app.state.cipher = load_cipher(settings)
+    app.state.storage = LocalStorage(settings.attachments_dir)
+    return app

@@ -3,8 +3,18 @@
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_projects.activities.routes import router as activities_router
+from halfsky_projects.attachments.routes import router as attachments_router
+from halfsky_projects.beneficiaries.routes import router as beneficiaries_router
+from halfsky_projects.campaigns.routes import router as campaigns_router
 from halfsky_projects.config import Settings
+from halfsky_projects.evaluations.routes import router as evaluations_router
+from halfsky_projects.loans.routes import router as loans_router
+from halfsky_projects.money.routes import router as money_router
+from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
+from halfsky_projects.stats.routes import router as stats_router
+from halfsky_projects.supervision.routes import router as supervision_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -13,5 +23,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="HalfSky projects (项目化管理)",
         description="Federation work run as projects: application, review, implementation, money, evaluation.",
         settings=settings or Settings(),
-        routers=[projects_router],
+        routers=[
+            stats_router,
+            plans_router,
+            loans_router,
+            projects_router,
+            attachments_router,
+            beneficiaries_router,
+            activities_router,
+            campaigns_router,
+            money_router,
+            evaluations_router,
+            supervision_router,
+        ],
     )

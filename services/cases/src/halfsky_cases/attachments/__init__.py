@@ -1,0 +1,1 @@
+"""Evidence attached to cases: files on disk (or another store), size- and type-checked, checksummed."""

@@ -1,0 +1,1 @@
+"""CSV and XLSX export of a filtered case list, always masked."""

@@ -1,0 +1,1 @@
+"""People in cases: victims, complainants and respondents, each a record of their own."""

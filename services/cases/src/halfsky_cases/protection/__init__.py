@@ -1,0 +1,1 @@
+"""Protection of victims' data: field encryption, keyed hashes, masking and the access log."""

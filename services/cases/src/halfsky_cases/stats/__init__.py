@@ -1,0 +1,1 @@
+"""Statistics: the human-facing figures (GET /cases/stats) and the indicator feed (GET /cases/stats/feed)."""

@@ -1,0 +1,110 @@
+"""Victims' data: encrypted at rest, masked in lists, revealed only to some roles and always logged."""
+
+from typing import Any
+
+import httpx
+from cases_factories import YUEXIU, case_payload, user
+from fastapi import FastAPI
+from sqlalchemy import text
+
+WORKER = user(["case_worker"], sub="cw-li", name="李晓红")
+AUDITOR = user(["auditor"], name="郑雪梅")
+
+
+async def add(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = case_payload()
+    r = await client.post("/cases", json=body, headers=WORKER)
+    assert r.status_code == 201
+    return body, r.json()
+
+
+async def test_the_database_holds_no_plain_id_number_phone_or_address(app: FastAPI, client: httpx.AsyncClient) -> None:
+    body, _ = await add(client)
+    victim = body["victim"]
+    async with app.state.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT row_to_json(p)::text FROM person p"))).scalars().all()
+        cases = (await conn.execute(text("SELECT row_to_json(c)::text FROM rights_case c"))).scalars().all()
+        raw = (await conn.execute(text("SELECT phone_enc, id_number_enc FROM person WHERE name = '王芳'"))).one()
+    dump = " ".join([*rows, *cases])
+    for secret in (victim["phone"], victim["id_number"], victim["address"], victim["phone"][-8:]):
+        assert secret not in dump
+    assert victim["phone"].encode() not in bytes(raw.phone_enc)
+    assert len(bytes(raw.id_number_enc)) > len(victim["id_number"])
+
+
+async def test_lists_and_details_are_masked(client: httpx.AsyncClient) -> None:
+    body, case = await add(client)
+    phone, id_number = body["victim"]["phone"], body["victim"]["id_number"]
+    item = (await client.get("/cases", headers=WORKER)).json()["items"][0]
+    assert item["victim_phone"] == f"{phone[:3]}****{phone[-4:]}"
+    assert case["victim"]["id_number"] == f"{id_number[:4]}**********{id_number[-4:]}"
+    assert case["victim"]["address"] == "广州市天河区****"
+    assert case["victim"]["revealed"] is False
+
+
+async def test_reveal_shows_full_values_and_writes_the_access_log(client: httpx.AsyncClient) -> None:
+    body, case = await add(client)
+    r = await client.get(f"/cases/{case['id']}", params={"reveal": "true", "reason": "联系当事人"}, headers=WORKER)
+    assert r.status_code == 200
+    assert r.json()["victim"]["phone"] == body["victim"]["phone"]
+    assert r.json()["victim"]["id_number"] == body["victim"]["id_number"]
+    log = (await client.get("/cases/access-log", headers=AUDITOR)).json()["items"]
+    assert len(log) == 1
+    entry = log[0]
+    assert entry["actor_id"] == "cw-li" and entry["case_number"] == case["number"]
+    assert entry["fields"] == ["victim.address", "victim.id_number", "victim.phone"]
+    assert entry["reason"] == "联系当事人"
+    await client.get(f"/cases/{case['id']}", headers=WORKER)  # a masked view is not logged
+    assert len((await client.get("/cases/access-log", headers=AUDITOR)).json()["items"]) == 1
+
+
+async def test_who_may_reveal_and_who_may_read_the_log(client: httpx.AsyncClient) -> None:
+    _, case = await add(client)
+    assert (await client.get(f"/cases/{case['id']}", params={"reveal": "true"}, headers=AUDITOR)).status_code == 403
+    await client.get(f"/cases/{case['id']}", params={"reveal": "true"}, headers=WORKER)
+    assert (await client.get("/cases/access-log", headers=WORKER)).status_code == 403
+    other_auditor = user(["auditor"], YUEXIU)
+    assert (await client.get("/cases/access-log", headers=other_auditor)).json()["items"] == []
+    by_case = await client.get("/cases/access-log", params={"case_id": case["id"]}, headers=AUDITOR)
+    assert len(by_case.json()["items"]) == 1
+
+
+async def test_person_view_edit_and_search_follow_the_record(client: httpx.AsyncClient) -> None:
+    _, case = await add(client)
+    url = f"/cases/persons/{case['victim_id']}"
+    person = await client.get(url, headers=WORKER)
+    assert person.status_code == 200 and "****" in person.json()["phone"]
+    assert (await client.get(url, headers=user(["case_worker"], YUEXIU))).status_code == 404
+    r = await client.patch(
+        url, json={"name": "王芳华", "phone": "13600001234"}, headers={**WORKER, "If-Match": 'W/"1"'}
+    )
+    assert r.status_code == 200 and r.json()["phone"] == "136****1234" and r.json()["version"] == 2
+    assert (await client.patch(url, json={"age": 38}, headers={**WORKER, "If-Match": 'W/"1"'})).status_code == 412
+    found = (await client.get("/cases", params={"q": "芳华"}, headers=WORKER)).json()["items"]
+    assert [c["id"] for c in found] == [case["id"]]
+    revealed = await client.get(url, params={"reveal": "true"}, headers=WORKER)
+    assert revealed.json()["phone"] == "13600001234"
+    log = (await client.get("/cases/access-log", headers=AUDITOR)).json()["items"]
+    assert log[0]["fields"] == ["person.id_number", "person.phone", "person.address"]
+
+
+def test_ciphertext_is_bound_to_its_field_and_key(tmp_path: Any) -> None:
+    import pytest
+    from cryptography.exceptions import InvalidTag
+
+    from halfsky_cases.config import Settings
+    from halfsky_cases.protection.crypto import load_cipher
+
+    cipher = load_cipher(Settings(data_dir=tmp_path))
+    assert (tmp_path / "keys" / "data.key").exists()
+    assert (
+        load_cipher(Settings(data_dir=tmp_path)).decrypt("phone", cipher.encrypt("phone", "13800138000"))
+        == "13800138000"
+    )
+    blob = cipher.encrypt("phone", "13800138000")
+    assert cipher.encrypt("phone", "13800138000") != blob  # a fresh nonce each time
+    with pytest.raises(InvalidTag):
+        cipher.decrypt("id_number", blob)
+    with pytest.raises(InvalidTag):
+        load_cipher(Settings(data_dir=tmp_path / "other")).decrypt("phone", blob)
+    assert cipher.digest("phone", "13800138000") == cipher.digest("phone", "13800138000")

@@ -1,0 +1,86 @@
+"""`make run`'s start-up, for real: the printed admin signs in and reaches every service through the gateway."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from halfsky_gateway.stack import Stack, free_port
+
+SERVICES = ("cases", "projects", "indicators")
+
+
+def test_make_run_prints_an_admin_who_reaches_every_service(tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("gateway", *SERVICES)}
+    env = {
+        **os.environ,
+        "HALFSKY_DATA_DIR": str(tmp_path),
+        "HALFSKY_DEMO": "0",
+        **{f"HALFSKY_{n.upper()}_PORT": str(p) for n, p in ports.items()},
+    }
+    env.pop("DATABASE_URL", None)  # the embedded server, as on a fresh machine
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "halfsky_gateway.stack"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        password = None
+        deadline = time.monotonic() + 120
+        assert proc.stdout is not None
+        while time.monotonic() < deadline and password is None:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            found = re.search(r"username 'admin', password '([^']+)'", line)
+            password = found.group(1) if found else None
+        assert password, "make run printed no admin password"
+        base = f"http://127.0.0.1:{ports['gateway']}"
+        login = httpx.post(f"{base}/api/auth/login", json={"username": "admin", "password": password})
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        for service in SERVICES:
+            r = httpx.get(f"{base}/api/{service}", headers=headers)
+            assert r.status_code == 200, (service, r.text)
+            assert r.json()["items"] == []
+        assert httpx.get(f"{base}/ready").json()["services"] == dict.fromkeys(SERVICES, "ok")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+    # Ctrl-C took every process down, the database included.
+    pg_pid_file = tmp_path / "pg" / "postmaster.pid"
+    assert not pg_pid_file.exists()
+
+
+def test_services_verify_tokens_themselves_when_called_directly(stack: Stack) -> None:
+    for service in SERVICES:
+        url = f"http://127.0.0.1:{stack.ports[service]}/{service}"
+        r = httpx.get(url)
+        assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+        assert httpx.get(url, headers={"Authorization": "Bearer a.b.c"}).status_code == 401
+
+
+def test_a_stopped_service_takes_down_only_its_own_routes(stack: Stack) -> None:
+    base = stack.base_url
+    token = httpx.post(
+        f"{base}/api/auth/login", json={"username": "th_caseworker", "password": "Demo-2026-halfsky"}
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    stack.stop_process("projects")
+    try:
+        down = httpx.get(f"{base}/api/projects", headers=headers)
+        assert down.status_code == 503 and down.headers["content-type"] == "application/problem+json"
+        assert httpx.get(f"{base}/api/cases", headers=headers).status_code == 200
+        assert httpx.get(f"{base}/api/indicators", headers=headers).status_code == 200
+        assert httpx.get(f"{base}/api/auth/me", headers=headers).status_code == 200
+    finally:
+        stack.start_process("projects")
+        stack.wait_healthy("projects")
+    assert httpx.get(f"{base}/api/projects", headers=headers).status_code == 200
