@@ -39,6 +39,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered list as CSV or XLSX, masked */
+        get: operations["export_cases_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/intake": {
         parameters: {
             query?: never;
@@ -189,6 +206,40 @@ export interface paths {
         put?: never;
         /** Register a service point */
         post: operations["add_point_cases_service_points_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts, rates, persons and 人次 for a period and region */
+        get: operations["stats_cases_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/stats/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicator feed: one row per registering unit and measure */
+        get: operations["feed_cases_stats_feed_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -911,8 +962,11 @@ export interface components {
             id: string;
             /** Number */
             number: string;
-            /** Received At */
-            received_at: unknown;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
             risk_level: components["schemas"]["RiskLevel"];
             status: components["schemas"]["Status"];
             /** Urgent */
@@ -962,6 +1016,15 @@ export interface components {
          * @enum {string}
          */
         ComplainantKind: "victim" | "other" | "anonymous";
+        /** Counted */
+        Counted: {
+            /** Cases */
+            cases: number;
+            /** Person Times */
+            person_times: number;
+            /** Persons */
+            persons: number;
+        };
         /** DuplicateDecision */
         DuplicateDecision: {
             /** Status */
@@ -1065,6 +1128,32 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** Feed */
+        Feed: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Period */
+            period: string;
+            /** Rows */
+            rows: components["schemas"]["FeedRow"][];
+            /**
+             * Source
+             * @default cases
+             */
+            source?: string;
+        };
+        /** FeedRow */
+        FeedRow: {
+            /** Measure */
+            measure: string;
+            /** Org Path */
+            org_path: string;
+            /** Value */
+            value: number;
+        };
         /** MeasureIn */
         MeasureIn: {
             /** Applied On */
@@ -1164,6 +1253,26 @@ export interface components {
          * @enum {string}
          */
         MediationResult: "success" | "partial" | "failed";
+        /** MonthRow */
+        MonthRow: {
+            /** Month */
+            month: string;
+            /** Received */
+            received: number;
+            /** Resolved */
+            resolved: number;
+        };
+        /** OrgRow */
+        OrgRow: {
+            /** Org Path */
+            org_path: string;
+            /** Persons */
+            persons: number;
+            /** Received */
+            received: number;
+            /** Resolved */
+            resolved: number;
+        };
         /** Page[AccessLogPublic] */
         Page_AccessLogPublic_: {
             /**
@@ -1190,6 +1299,23 @@ export interface components {
             has_more?: boolean;
             /** Items */
             items: components["schemas"]["CaseListItem"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[ReferralPublic] */
+        Page_ReferralPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more?: boolean;
+            /** Items */
+            items: components["schemas"]["ReferralPublic"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /**
@@ -1390,6 +1516,15 @@ export interface components {
          * @enum {string}
          */
         PointKind: "dv_report_point" | "injury_assessment_centre" | "shelter" | "court_panel" | "consultation_station" | "legal_aid_station";
+        /** Rate */
+        Rate: {
+            /** Denominator */
+            denominator: number;
+            /** Numerator */
+            numerator: number;
+            /** Rate */
+            rate: number | null;
+        };
         /** ReferralIn */
         ReferralIn: {
             /**
@@ -1662,6 +1797,17 @@ export interface components {
          * @enum {string}
          */
         RiskLevel: "low" | "medium" | "high" | "critical";
+        /** Satisfaction */
+        Satisfaction: {
+            /** Average */
+            average: number | null;
+            /** Distribution */
+            distribution: {
+                [key: string]: number;
+            };
+            /** Responses */
+            responses: number;
+        };
         /**
          * Service
          * @enum {string}
@@ -1717,6 +1863,62 @@ export interface components {
              * @default
              */
             phone?: string;
+        };
+        /** Stats */
+        Stats: {
+            /** Accepted */
+            accepted: number;
+            /** By Category */
+            by_category: {
+                [key: string]: number;
+            };
+            /** By Channel */
+            by_channel: {
+                [key: string]: number;
+            };
+            /** By Month */
+            by_month: components["schemas"]["MonthRow"][];
+            /** By Org */
+            by_org: components["schemas"]["OrgRow"][];
+            /** By Resolution Type */
+            by_resolution_type: {
+                [key: string]: number;
+            };
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Declined */
+            declined: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Followed Up */
+            followed_up: number;
+            legal_aid: components["schemas"]["Counted"];
+            mediation_rate: components["schemas"]["Rate"];
+            mediation_success_rate: components["schemas"]["Rate"];
+            on_time_rate: components["schemas"]["Rate"];
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /** Protection Orders Granted */
+            protection_orders_granted: number;
+            received: components["schemas"]["Counted"];
+            resolution_rate: components["schemas"]["Rate"];
+            /** Resolved */
+            resolved: number;
+            /** Resolved On Time */
+            resolved_on_time: number;
+            satisfaction: components["schemas"]["Satisfaction"];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
         };
         /**
          * Status
@@ -2017,6 +2219,67 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_AccessLogPublic_"];
                 };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    export_cases_export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                sort?: string;
+                status?: components["schemas"]["Status"][] | null;
+                category?: components["schemas"]["Category"] | null;
+                risk_level?: components["schemas"]["RiskLevel"] | null;
+                channel?: components["schemas"]["Channel"] | null;
+                org_path?: string | null;
+                handler_id?: string | null;
+                victim_id?: string | null;
+                urgent?: boolean | null;
+                overdue?: boolean | null;
+                received_from?: string | null;
+                received_to?: string | null;
+                /** @description Substring of number, names or text */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not authenticated */
             401: {
@@ -2411,6 +2674,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("sent" | "accepted" | "declined" | "completed") | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -2425,7 +2689,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReferralPublic"][];
+                    "application/json": components["schemas"]["Page_ReferralPublic_"];
                 };
             };
             /** @description Not authenticated */
@@ -2628,6 +2892,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServicePointPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    stats_cases_stats_get: {
+        parameters: {
+            query?: {
+                period?: string | null;
+                org_path?: string | null;
+                /** @description Group by_org at this depth (3 = county). */
+                level?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    feed_cases_stats_feed_get: {
+        parameters: {
+            query: {
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feed"];
                 };
             };
             /** @description Not authenticated */

@@ -56,6 +56,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assessments in your region */
+        get: operations["list_assessments_indicators_assessments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/assessments/{indicator}/{org}/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assess a unit for a period (If-Match once it exists) */
+        put: operations["assess_indicators_assessments__indicator___org___period__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/completeness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which expected units have submitted a data set for a period, with the on-time rate */
+        get: operations["completeness_indicators_completeness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators/data-elements": {
         parameters: {
             query?: never;
@@ -180,6 +231,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export values in the import's format (CSV or XLSX) */
+        get: operations["export_values_indicators_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators/forms/{data_set}/{org}/{period}": {
         parameters: {
             query?: never;
@@ -266,6 +334,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import values from CSV or XLSX (element, org, period, value[, comment]): all rows or none */
+        post: operations["import_values_indicators_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/org-labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Names of units, by code or path */
+        get: operations["get_labels_indicators_org_labels_get"];
+        /** Store names of units in your region (shown in analytics) */
+        put: operations["store_labels_indicators_org_labels_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators/periods/{code}": {
         parameters: {
             query?: never;
@@ -317,6 +420,59 @@ export interface paths {
         head?: never;
         /** Change a plan (If-Match) */
         patch: operations["update_plan_indicators_plans__code__patch"];
+        trace?: never;
+    };
+    "/indicators/pulls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pulls, latest first */
+        get: operations["list_pulls_indicators_pulls_get"];
+        put?: never;
+        /** Pull the cases and/or projects feed for a period now */
+        post: operations["pull_now_indicators_pulls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/reported-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reported figures in your region */
+        get: operations["list_figures_indicators_reported_figures_get"];
+        put?: never;
+        /** Record a figure with its stated rate */
+        post: operations["create_figure_indicators_reported_figures_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/indicators/reported-figures/{figure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a figure (If-Match); it is checked again */
+        patch: operations["update_figure_indicators_reported_figures__figure_id__patch"];
         trace?: never;
     };
     "/indicators/reports": {
@@ -546,11 +702,69 @@ export interface components {
             /** Rows */
             rows: components["schemas"]["AnalyticsRow"][];
         };
+        /** AssessmentIn */
+        AssessmentIn: {
+            /**
+             * Answers
+             * @description Checklist: item code → true/false, or the measured number for items with a threshold
+             */
+            answers?: {
+                [key: string]: boolean | number | string;
+            };
+            /**
+             * Statement
+             * @default
+             */
+            statement?: string;
+            /** @description For qualitative indicators */
+            status?: components["schemas"]["QualitativeStatus"] | null;
+        };
+        /** AssessmentPublic */
+        AssessmentPublic: {
+            /** Answers */
+            answers: {
+                [key: string]: boolean | string;
+            };
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /** Entered By */
+            entered_by: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Indicator */
+            indicator: string;
+            /** Org Path */
+            org_path: string;
+            /** Passed */
+            passed: boolean;
+            /** Period */
+            period: string;
+            /** Results */
+            results: {
+                [key: string]: boolean;
+            };
+            /** Statement */
+            statement: string;
+            status: components["schemas"]["QualitativeStatus"] | null;
+            /** Version */
+            version: number;
+        };
         /**
          * Attainment
          * @enum {string}
          */
         Attainment: "achieved" | "on_track" | "at_risk" | "off_track" | "no_data" | "no_target";
+        /** Body_import_values_indicators_import_post */
+        Body_import_values_indicators_import_post: {
+            /** File */
+            file: string;
+        };
         /**
          * ChecklistItem
          * @description One pass/fail item; with a threshold the assessment gives a number (e.g. venue ≥ 400 m²).
@@ -605,6 +819,29 @@ export interface components {
          * @enum {string}
          */
         Comparator: "ge" | "le" | "eq" | "reached";
+        /** Completeness */
+        Completeness: {
+            /** Data Set */
+            data_set: string;
+            /**
+             * Due
+             * Format: date
+             */
+            due: string;
+            /**
+             * Groups
+             * @description Per unit at the requested level
+             */
+            groups: components["schemas"]["GroupCompleteness"][];
+            /** Period */
+            period: string;
+            total: components["schemas"]["GroupCompleteness"];
+            /**
+             * Units
+             * @description Each expected unit (up to 2,000)
+             */
+            units: components["schemas"]["UnitCompleteness"][];
+        };
         /** DataSetCreate */
         DataSetCreate: {
             /** Code */
@@ -834,6 +1071,96 @@ export interface components {
          * @enum {string}
          */
         Engine: "auto" | "raw" | "table";
+        /** FigureCreate */
+        FigureCreate: {
+            /** Denominator */
+            denominator?: number | string | null;
+            /** Indicator */
+            indicator: string;
+            /**
+             * Note
+             * @default
+             */
+            note?: string;
+            /** Numerator */
+            numerator: number | string;
+            /**
+             * Org
+             * @description Division code or org path
+             */
+            org: string;
+            /** Period */
+            period: string;
+            /**
+             * Source
+             * @description e.g. the document number 宝市卫社发[2011]301号
+             * @default
+             */
+            source?: string;
+            /**
+             * Stated Value
+             * @description The rate as the source states it; send it as a string to keep its decimals
+             */
+            stated_value?: number | string | null;
+        };
+        /** FigurePublic */
+        FigurePublic: {
+            /**
+             * Computed Value
+             * @description numerator / denominator × factor, to the stated decimals
+             */
+            computed_value: string | null;
+            /** Denominator */
+            denominator: string | null;
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /** Entered By */
+            entered_by: string;
+            /** Explanation */
+            explanation: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Indicator */
+            indicator: string;
+            /**
+             * Mismatch
+             * @description The stated rate differs from the computed one; null if uncheckable
+             */
+            mismatch: boolean | null;
+            /** Note */
+            note: string;
+            /** Numerator */
+            numerator: string;
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /** Source */
+            source: string;
+            /** Stated Value */
+            stated_value: string | null;
+            /** Version */
+            version: number;
+        };
+        /** FigureUpdate */
+        FigureUpdate: {
+            /** Denominator */
+            denominator?: number | string | null;
+            /** Note */
+            note?: string | null;
+            /** Numerator */
+            numerator?: number | string | null;
+            /** Source */
+            source?: string | null;
+            /** Stated Value */
+            stated_value?: number | string | null;
+        };
         /** FormPublic */
         FormPublic: {
             /** Approved At */
@@ -929,6 +1256,42 @@ export interface components {
             value?: string | null;
             /** Value Type */
             value_type: string;
+        };
+        /** GroupCompleteness */
+        GroupCompleteness: {
+            /** Approved */
+            approved: number;
+            /** Completeness Pct */
+            completeness_pct: string | null;
+            /** Expected */
+            expected: number;
+            /**
+             * On Time
+             * @description First submitted by the due date
+             */
+            on_time: number;
+            /** On Time Pct */
+            on_time_pct: string | null;
+            /** Org Code */
+            org_code: string;
+            /** Org Path */
+            org_path: string;
+            /**
+             * Submitted
+             * @description Submitted or approved (returned ones are back with the unit)
+             */
+            submitted: number;
+        };
+        /** ImportResult */
+        ImportResult: {
+            /** Created */
+            created: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Rows */
+            rows: number;
+            /** Updated */
+            updated: number;
         };
         /** IndicatorCreate */
         IndicatorCreate: {
@@ -1120,6 +1483,16 @@ export interface components {
          * @enum {string}
          */
         Kind: "ratio" | "count" | "qualitative" | "checklist";
+        /** Label */
+        Label: {
+            /** Name */
+            name: string;
+            /**
+             * Org
+             * @description Division code or org path
+             */
+            org: string;
+        };
         /** OrgUnitAssignment */
         OrgUnitAssignment: {
             /**
@@ -1134,6 +1507,23 @@ export interface components {
             data_set: string;
             /** Org Paths */
             org_paths: string[];
+        };
+        /** Page[AssessmentPublic] */
+        Page_AssessmentPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more?: boolean;
+            /** Items */
+            items: components["schemas"]["AssessmentPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
         };
         /** Page[DataSetPublic] */
         Page_DataSetPublic_: {
@@ -1186,6 +1576,23 @@ export interface components {
              */
             total?: number | null;
         };
+        /** Page[FigurePublic] */
+        Page_FigurePublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more?: boolean;
+            /** Items */
+            items: components["schemas"]["FigurePublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
         /** Page[IndicatorPublic] */
         Page_IndicatorPublic_: {
             /**
@@ -1212,6 +1619,23 @@ export interface components {
             has_more?: boolean;
             /** Items */
             items: components["schemas"]["PlanPublic"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Total
+             * @description Only when asked for with total=true.
+             */
+            total?: number | null;
+        };
+        /** Page[PullPublic] */
+        Page_PullPublic_: {
+            /**
+             * Has More
+             * @default false
+             */
+            has_more?: boolean;
+            /** Items */
+            items: components["schemas"]["PullPublic"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /**
@@ -1354,6 +1778,58 @@ export interface components {
             /** Start Year */
             start_year?: number | null;
         };
+        /** PullPublic */
+        PullPublic: {
+            /** Error */
+            error: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Generated At */
+            generated_at: string | null;
+            /** Id */
+            id: string;
+            /** Period */
+            period: string;
+            /** Rows Received */
+            rows_received: number;
+            /** Skipped Locked */
+            skipped_locked: number;
+            /** Source */
+            source: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Status */
+            status: string;
+            /** Triggered By */
+            triggered_by: string;
+            /** Unknown Measures */
+            unknown_measures: string[];
+            /** Values Cleared */
+            values_cleared: number;
+            /** Values Written */
+            values_written: number;
+        };
+        /** PullRequest */
+        PullRequest: {
+            /**
+             * Period
+             * @description e.g. 2026Q3 or 202607: the period type of the elements to fill
+             */
+            period: string;
+            /**
+             * Source
+             * @description cases or projects; both when left out
+             */
+            source?: ("cases" | "projects") | null;
+        };
+        /**
+         * QualitativeStatus
+         * @enum {string}
+         */
+        QualitativeStatus: "met" | "partly" | "not_met";
         /** ReasonBody */
         ReasonBody: {
             /** Reason */
@@ -1622,6 +2098,22 @@ export interface components {
          * @enum {string}
          */
         Unit: "percent" | "per_mille" | "per_10k" | "per_100k" | "count" | "money_yuan" | "money_per_head" | "ratio" | "none";
+        /** UnitCompleteness */
+        UnitCompleteness: {
+            /** First Submitted At */
+            first_submitted_at: string | null;
+            /** On Time */
+            on_time: boolean;
+            /** Org Code */
+            org_code: string;
+            /** Org Path */
+            org_path: string;
+            /**
+             * Status
+             * @description missing, draft, submitted, approved or returned
+             */
+            status: string;
+        };
         /** ValidationReport */
         ValidationReport: {
             /**
@@ -1869,6 +2361,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsTable"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_assessments_indicators_assessments_get: {
+        parameters: {
+            query?: {
+                indicator?: string | null;
+                org?: string | null;
+                period?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AssessmentPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assess_indicators_assessments__indicator___org___period__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indicator: string;
+                org: string;
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    completeness_indicators_completeness_get: {
+        parameters: {
+            query: {
+                data_set: string;
+                period: string;
+                org?: string | null;
+                level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Completeness"];
                 };
             };
             /** @description Not authenticated */
@@ -2516,6 +3168,59 @@ export interface operations {
             };
         };
     };
+    export_values_indicators_export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                org?: string | null;
+                /** @description Values whose period lies inside this one */
+                period?: string | null;
+                /** @description Element codes, comma-separated */
+                elements?: string | null;
+                source?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     get_form_indicators_forms__data_set___org___period__get: {
         parameters: {
             query?: never;
@@ -2838,6 +3543,163 @@ export interface operations {
             };
         };
     };
+    import_values_indicators_import_post: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_values_indicators_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_labels_indicators_org_labels_get: {
+        parameters: {
+            query: {
+                orgs: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    store_labels_indicators_org_labels_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Label"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     describe_indicators_periods__code__get: {
         parameters: {
             query?: never;
@@ -3059,6 +3921,266 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_pulls_indicators_pulls_get: {
+        parameters: {
+            query?: {
+                source?: ("cases" | "projects") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PullPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    pull_now_indicators_pulls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PullRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_figures_indicators_reported_figures_get: {
+        parameters: {
+            query?: {
+                indicator?: string | null;
+                mismatch?: boolean | null;
+                org?: string | null;
+                period?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FigurePublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_figure_indicators_reported_figures_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FigureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigurePublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_figure_indicators_reported_figures__figure_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                figure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FigureUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigurePublic"];
                 };
             };
             /** @description Not authenticated */

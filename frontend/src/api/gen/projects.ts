@@ -39,6 +39,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/evaluation-criteria/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The criteria in force for the caller's unit (set there or above) */
+        get: operations["get_criteria_projects_evaluation_criteria__kind__get"];
+        /** Set the criteria the caller's unit scores this kind of evaluation on */
+        put: operations["set_criteria_projects_evaluation_criteria__kind__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/export": {
         parameters: {
             query?: never;
@@ -84,6 +102,40 @@ export interface paths {
         put?: never;
         /** Recompute behind-schedule flags in the caller's region (nightly job) */
         post: operations["refresh_flags_projects_progress_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts, money and outcome measures for a region and period */
+        get: operations["get_stats_projects_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/stats/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures per leaf org unit and measure for one period */
+        get: operations["get_feed_projects_stats_feed_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -403,6 +455,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's evaluations */
+        get: operations["list_evaluations_projects__project_id__evaluations_get"];
+        put?: never;
+        /** Record an evaluation with its report (Idempotency-Key) */
+        post: operations["record_evaluation_projects__project_id__evaluations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{project_id}/events": {
         parameters: {
             query?: never;
@@ -541,6 +611,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{project_id}/rectifications/{rectification_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The project answers a required rectification */
+        post: operations["answer_projects__project_id__rectifications__rectification_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/rectifications/{rectification_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The supervising unit accepts the answer or sends it back */
+        post: operations["review_projects__project_id__rectifications__rectification_id__review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{project_id}/reviews": {
         parameters: {
             query?: never;
@@ -553,6 +657,24 @@ export interface paths {
         put?: never;
         /** Add a review (论证) */
         post: operations["add_review_projects__project_id__reviews_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{project_id}/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Visits and rectifications */
+        get: operations["list_visits_projects__project_id__supervision_get"];
+        put?: never;
+        /** Record a supervision visit by a higher unit (Idempotency-Key) */
+        post: operations["add_visit_projects__project_id__supervision_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -732,6 +854,11 @@ export interface components {
             title?: string | null;
             /** Trainer */
             trainer?: string | null;
+        };
+        /** Answer */
+        Answer: {
+            /** Response */
+            response: string;
         };
         /** AttachmentPublic */
         AttachmentPublic: {
@@ -1038,6 +1165,134 @@ export interface components {
             /** Phases */
             phases: components["schemas"]["PhasePublic"][];
         };
+        /** CriteriaSetBody */
+        CriteriaSetBody: {
+            /** Criteria */
+            criteria: components["schemas"]["Criterion"][];
+        };
+        /** CriteriaSetPublic */
+        CriteriaSetPublic: {
+            /** Criteria */
+            criteria: components["schemas"]["Criterion"][];
+            /** Kind */
+            kind: string;
+            /** Org Path */
+            org_path: string;
+            /** Version */
+            version: number;
+        };
+        /** Criterion */
+        Criterion: {
+            /** Code */
+            code: string;
+            /**
+             * Max Score
+             * @default 100
+             */
+            max_score?: number;
+            /** Name */
+            name: string;
+            /**
+             * Weight
+             * @default 1
+             */
+            weight?: number;
+        };
+        /** EvaluationCreate */
+        EvaluationCreate: {
+            /**
+             * Conducted On
+             * Format: date
+             */
+            conducted_on: string;
+            /**
+             * Continue Next Round
+             * @description Final evaluations: 是否继续开展.
+             */
+            continue_next_round?: boolean | null;
+            /**
+             * Evaluator
+             * @description The federation unit or the funder (资助方) that evaluated.
+             */
+            evaluator: string;
+            /**
+             * Findings
+             * @default
+             */
+            findings?: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Period
+             * @default
+             */
+            period?: string;
+            /**
+             * Problems
+             * @default
+             */
+            problems?: string;
+            /**
+             * Recommendations
+             * @default
+             */
+            recommendations?: string;
+            /**
+             * Report Id
+             * Format: uuid
+             * @description The evaluation report (评估报告), uploaded as an attachment.
+             */
+            report_id: string;
+            /** Scores */
+            scores?: components["schemas"]["Score-Input"][];
+        };
+        /**
+         * EvaluationKind
+         * @description When in the project an evaluation happens.
+         * @enum {string}
+         */
+        EvaluationKind: "baseline" | "half_year" | "annual" | "final";
+        /** EvaluationPublic */
+        EvaluationPublic: {
+            /**
+             * Conducted On
+             * Format: date
+             */
+            conducted_on: string;
+            /** Continue Next Round */
+            continue_next_round: boolean | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Evaluator */
+            evaluator: string;
+            /** Findings */
+            findings: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Period */
+            period: string;
+            /** Problems */
+            problems: string;
+            /** Recommendations */
+            recommendations: string;
+            /**
+             * Report Id
+             * Format: uuid
+             */
+            report_id: string;
+            /** Scores */
+            scores: components["schemas"]["Score-Output"][];
+            /** Total Score */
+            total_score: string | null;
+        };
         /** EventPublic */
         EventPublic: {
             /** Action */
@@ -1138,6 +1393,35 @@ export interface components {
             voucher_id: string;
         };
         /**
+         * Feed
+         * @description The machine contract the indicator service pulls (long format, leaf org units, integers).
+         */
+        Feed: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Period */
+            period: string;
+            /** Rows */
+            rows: components["schemas"]["FeedRow"][];
+            /**
+             * Source
+             * @default projects
+             */
+            source?: string;
+        };
+        /** FeedRow */
+        FeedRow: {
+            /** Measure */
+            measure: string;
+            /** Org Path */
+            org_path: string;
+            /** Value */
+            value: number;
+        };
+        /**
          * FundingSource
          * @description Where a budget line's money comes from.
          * @enum {string}
@@ -1167,6 +1451,24 @@ export interface components {
              * @default
              */
             lender?: string;
+        };
+        /** GroupCount */
+        GroupCount: {
+            /**
+             * Budget Fen
+             * @default 0
+             */
+            budget_fen?: number;
+            /** Key */
+            key: string;
+            /** Projects */
+            projects: number;
+            /**
+             * Spent Fen
+             * @description Spent within the period.
+             * @default 0
+             */
+            spent_fen?: number;
         };
         /** LetterCreate */
         LetterCreate: {
@@ -1309,6 +1611,13 @@ export interface components {
          * @enum {string}
          */
         Measure: "women_trained" | "women_certified" | "women_employed" | "businesses_started" | "loans_granted" | "loan_amount_fen" | "jobs_created" | "screenings_done" | "beneficiaries_registered" | "activities_held" | "trainings_held" | "activity_participants" | "households_reached" | "leaflets_distributed" | "people_reached";
+        /** MeasureValue */
+        MeasureValue: {
+            /** Measure */
+            measure: string;
+            /** Value */
+            value: number;
+        };
         /** OutcomeCreate */
         OutcomeCreate: {
             /**
@@ -1442,6 +1751,13 @@ export interface components {
              * @description Only when asked for with total=true.
              */
             total?: number | null;
+        };
+        /** PeriodMeasures */
+        PeriodMeasures: {
+            /** Measures */
+            measures: components["schemas"]["MeasureValue"][];
+            /** Period */
+            period: string;
         };
         /**
          * PhaseKind
@@ -1860,6 +2176,52 @@ export interface components {
             /** Target Groups */
             target_groups?: string[] | null;
         };
+        /** RectificationCreate */
+        RectificationCreate: {
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Requirement */
+            requirement: string;
+        };
+        /** RectificationPublic */
+        RectificationPublic: {
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Requirement */
+            requirement: string;
+            /** Responded At */
+            responded_at: string | null;
+            /** Responded By */
+            responded_by: string;
+            /** Response */
+            response: string;
+            /** Review Comment */
+            review_comment: string;
+            /** Reviewed By */
+            reviewed_by: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+            /**
+             * Visit Id
+             * Format: uuid
+             */
+            visit_id: string;
+        };
         /** ReportedActualCreate */
         ReportedActualCreate: {
             /**
@@ -1914,6 +2276,16 @@ export interface components {
             /** Value */
             value: number;
         };
+        /** Review */
+        Review: {
+            /** Accept */
+            accept: boolean;
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+        };
         /** ReviewCreate */
         ReviewCreate: {
             /** Opinion */
@@ -1948,6 +2320,52 @@ export interface components {
             /** Score */
             score: number;
         };
+        /** Score */
+        "Score-Input": {
+            /** Code */
+            code: string;
+            /**
+             * Max Score
+             * @default 100
+             */
+            max_score?: number;
+            /**
+             * Name
+             * @description Needed only where no criteria are configured.
+             * @default
+             */
+            name?: string;
+            /** Score */
+            score: number | string;
+            /**
+             * Weight
+             * @default 1
+             */
+            weight?: number;
+        };
+        /** Score */
+        "Score-Output": {
+            /** Code */
+            code: string;
+            /**
+             * Max Score
+             * @default 100
+             */
+            max_score?: number;
+            /**
+             * Name
+             * @description Needed only where no criteria are configured.
+             * @default
+             */
+            name?: string;
+            /** Score */
+            score: string;
+            /**
+             * Weight
+             * @default 1
+             */
+            weight?: number;
+        };
         /** SourceTotal */
         SourceTotal: {
             /** Budget Fen */
@@ -1968,6 +2386,44 @@ export interface components {
             due_date?: string | null;
             /** Title */
             title: string;
+        };
+        /** Stats */
+        Stats: {
+            /** Behind Schedule */
+            behind_schedule: number;
+            /** Brands */
+            brands: number;
+            /** Budget Fen */
+            budget_fen: number;
+            /** By Category */
+            by_category: components["schemas"]["GroupCount"][];
+            /** By Kind */
+            by_kind: components["schemas"]["GroupCount"][];
+            /** By Org */
+            by_org: components["schemas"]["GroupCount"][];
+            /** By Period */
+            by_period: components["schemas"]["PeriodMeasures"][];
+            /** By Status */
+            by_status: components["schemas"]["GroupCount"][];
+            /**
+             * By Unit
+             * @description Measures rolled up to the units one level below org_path.
+             */
+            by_unit: components["schemas"]["UnitMeasures"][];
+            /** Execution Rate Pct */
+            execution_rate_pct: number | null;
+            /** Measures */
+            measures: components["schemas"]["MeasureValue"][];
+            /** Org Path */
+            org_path: string;
+            /** Period */
+            period: string;
+            /** Projects */
+            projects: number;
+            /** Spent Fen */
+            spent_fen: number;
+            /** Spent To Date Fen */
+            spent_to_date_fen: number;
         };
         /** StepPublic */
         StepPublic: {
@@ -2077,6 +2533,56 @@ export interface components {
              */
             reason?: string;
         };
+        /** UnitMeasures */
+        UnitMeasures: {
+            /** Measures */
+            measures: components["schemas"]["MeasureValue"][];
+            /** Org Path */
+            org_path: string;
+        };
+        /** VisitCreate */
+        VisitCreate: {
+            /** Opinions */
+            opinions: string;
+            /** Rectifications */
+            rectifications?: components["schemas"]["RectificationCreate"][];
+            /**
+             * Supervisors
+             * @default
+             */
+            supervisors?: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        };
+        /** VisitPublic */
+        VisitPublic: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Opinions */
+            opinions: string;
+            /** Rectifications */
+            rectifications: components["schemas"]["RectificationPublic"][];
+            /** Supervisor Org Path */
+            supervisor_org_path: string;
+            /** Supervisors */
+            supervisors: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2138,6 +2644,9 @@ export interface operations {
     list_projects_projects_get: {
         parameters: {
             query?: {
+                cursor?: string | null;
+                limit?: number;
+                total?: boolean;
                 status?: components["schemas"]["ProjectStatus"] | null;
                 kind?: components["schemas"]["ProjectKind"] | null;
                 category?: components["schemas"]["ProjectCategory"] | null;
@@ -2146,9 +2655,6 @@ export interface operations {
                 behind_schedule?: boolean | null;
                 is_brand?: boolean | null;
                 q?: string | null;
-                cursor?: string | null;
-                limit?: number;
-                total?: boolean;
             };
             header?: never;
             path?: never;
@@ -2214,6 +2720,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_criteria_projects_evaluation_criteria__kind__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["schemas"]["EvaluationKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    set_criteria_projects_evaluation_criteria__kind__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["schemas"]["EvaluationKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CriteriaSetBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetPublic"];
                 };
             };
             /** @description Not authenticated */
@@ -2369,6 +2977,107 @@ export interface operations {
                     "application/json": {
                         [key: string]: number;
                     };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_stats_projects_stats_get: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026H1, 2026Q3 or 202607 */
+                period: string;
+                org_path?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_feed_projects_stats_feed_get: {
+        parameters: {
+            query: {
+                /** @description 2026, 2026H1, 2026Q3 or 202607 */
+                period: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feed"];
                 };
             };
             /** @description Not authenticated */
@@ -3703,6 +4412,108 @@ export interface operations {
             };
         };
     };
+    list_evaluations_projects__project_id__evaluations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    record_evaluation_projects__project_id__evaluations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_events_projects__project_id__events_get: {
         parameters: {
             query?: never;
@@ -4218,6 +5029,114 @@ export interface operations {
             };
         };
     };
+    answer_projects__project_id__rectifications__rectification_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                rectification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Answer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    review_projects__project_id__rectifications__rectification_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                rectification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Review"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_reviews_projects__project_id__reviews_get: {
         parameters: {
             query?: never;
@@ -4289,6 +5208,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewPublic"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_visits_projects__project_id__supervision_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPublic"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_visit_projects__project_id__supervision_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPublic"];
                 };
             };
             /** @description Not authenticated */
