@@ -24,6 +24,9 @@ const CaseDetailPage = lazy(() => import("./cases/CaseDetailPage"));
 const ProjectListPage = lazy(() => import("./projects/ProjectListPage"));
 const ProjectFormPage = lazy(() => import("./projects/ProjectFormPage"));
 const ProjectDetailPage = lazy(() => import("./projects/ProjectDetailPage"));
+const CataloguePage = lazy(() => import("./indicators/CataloguePage"));
+const DataEntryPage = lazy(() => import("./indicators/DataEntryPage"));
+const AnalyticsPage = lazy(() => import("./indicators/AnalyticsPage"));
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -83,6 +86,9 @@ export function AppRoutes() {
         <Route path="projects" element={<Guard area="projects"><ProjectListPage /></Guard>} />
         <Route path="projects/new" element={<Guard area="projectEdit"><ProjectFormPage /></Guard>} />
         <Route path="projects/:id" element={<Guard area="projects"><ProjectDetailPage /></Guard>} />
+        <Route path="indicators" element={<Guard area="indicators"><CataloguePage /></Guard>} />
+        <Route path="indicators/entry" element={<Guard area="dataEntry"><DataEntryPage /></Guard>} />
+        <Route path="indicators/analytics" element={<Guard area="indicators"><AnalyticsPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

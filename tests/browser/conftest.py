@@ -4,16 +4,22 @@ Run by `make browser-test` (HALFSKY_BROWSER_TESTS=1); a plain `pytest tests` ski
 suites need neither chromium nor a built SPA.
 """
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from halfsky_gateway.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 SPA = ROOT / "frontend" / "dist"
@@ -60,6 +66,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     try:
         stack.start()
         assert stack.admin_password
+        _seed_indicator_catalogue(stack)
         paths = {
             name: set(httpx.get(f"http://{stack.host}:{ports[name]}/openapi.json", timeout=10).json()["paths"])
             for name in SERVICES
@@ -72,6 +79,19 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         logs = data_dir / "logs"
         if logs.exists():
             shutil.copytree(logs, ARTIFACTS / "logs", dirs_exist_ok=True)
+
+
+def _seed_indicator_catalogue(stack: "Stack") -> None:
+    """The programme catalogue (data sets, indicators) the indicator scenario reports against; idempotent."""
+    if importlib.util.find_spec("halfsky_indicators.cli") is None:
+        return
+    subprocess.run(
+        [sys.executable, "-m", "halfsky_indicators.cli", "seed-catalogue"],
+        env=stack.env_for("indicators"),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def run_scenario(system: System, name: str, timeout: float = 240) -> dict[str, object]:

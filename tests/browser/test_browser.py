@@ -22,3 +22,9 @@ def test_case_intake_reveal_and_whole_workflow(scenario: Scenario) -> None:
 def test_project_application_review_approval_and_plan_chart(scenario: Scenario) -> None:
     result = scenario("projects", needs={"projects": "/projects/{project_id}/actions/{action}"})
     assert result["ok"] is True
+
+
+def test_indicator_entry_validation_approval_and_aggregate_on_the_chart(scenario: Scenario) -> None:
+    result = scenario("indicators", needs={"indicators": "/indicators/forms/{data_set}/{org}/{period}/approve"})
+    assert result["ok"] is True
+    assert result["after"] == result["before"] + 200  # type: ignore[operator]

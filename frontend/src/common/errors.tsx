@@ -32,11 +32,22 @@ export function applyFieldErrors(form: FormInstance | undefined, error: unknown)
 }
 
 /** The error box: the headline, the server's own words, and the field errors no field on the page shows. */
-export function ErrorAlert({ error, form, onRetry }: { error: unknown; form?: FormInstance; onRetry?: () => void }) {
+export function ErrorAlert({
+  error,
+  form,
+  onRetry,
+  fieldsShownElsewhere = false,
+}: {
+  error: unknown;
+  form?: FormInstance;
+  onRetry?: () => void;
+  /** The page shows the field errors next to its own inputs (a grid, not an antd Form). */
+  fieldsShownElsewhere?: boolean;
+}) {
   const { t } = useTranslation();
   if (!error) return null;
   const apiError = asApiError(error);
-  const rest = form ? apiError.fieldErrors.filter((e) => !hasField(form, e.field)) : apiError.fieldErrors;
+  const rest = fieldsShownElsewhere ? [] : form ? apiError.fieldErrors.filter((e) => !hasField(form, e.field)) : apiError.fieldErrors;
   const detail = apiError.problem.detail;
   return (
     <Alert

@@ -1,4 +1,5 @@
 /** English; same keys as zh-CN.ts. */
+import indicatorsEn from "./domains/indicators.en";
 import projectsEn from "./domains/projects.en";
 import casesEn from "./domains/cases.en";
 import type { Messages } from "./zh-CN";
@@ -183,6 +184,7 @@ const en: Messages = {
   },
   cases: casesEn,
   projects: projectsEn,
+  indicators: indicatorsEn,
   dashboard: {
     title: "Dashboard",
     welcome: "Hello, {{name}}",

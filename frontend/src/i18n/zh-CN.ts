@@ -1,4 +1,5 @@
 /** 简体中文 (default language). Keys are grouped by screen; en.ts must have the same keys (a test checks). */
+import indicatorsZh from "./domains/indicators.zh";
 import projectsZh from "./domains/projects.zh";
 import casesZh from "./domains/cases.zh";
 const zhCN = {
@@ -181,6 +182,7 @@ const zhCN = {
   },
   cases: casesZh,
   projects: projectsZh,
+  indicators: indicatorsZh,
   dashboard: {
     title: "工作台",
     welcome: "{{name}}，您好",
