@@ -71,5 +71,18 @@ await run(async (browser, summary) => {
   await page.getByTitle("English").click();
   await page.getByRole("navigation").getByText("Rights cases").waitFor();
   await shot(page, "auth-05-english");
+
+  // On a phone the menu folds into a drawer; sign-in works with the keyboard alone.
+  const phone = await newPage(browser, { phone: true });
+  await phone.goto(`${BASE_URL}/login`);
+  await phone.getByLabel("用户名").focus();
+  await phone.keyboard.type("th_caseworker");
+  await phone.keyboard.press("Tab");
+  await phone.keyboard.type(DEMO_PASSWORD);
+  await phone.keyboard.press("Enter");
+  await phone.getByTestId("header-user").waitFor();
+  await phone.getByRole("button", { name: "menu" }).click();
+  await phone.getByRole("menuitem", { name: "登记受理" }).waitFor();
+  await shot(phone, "auth-06-phone-menu");
   summary.ok = true;
 });

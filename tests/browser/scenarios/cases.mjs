@@ -37,6 +37,18 @@ await run(async (browser, summary) => {
   await page.getByText("紧急", { exact: true }).first().waitFor();
   summary.number = number;
 
+  // The dashboard counts it as open and urgent, charts it under its category, and clicks through to the list.
+  const detailUrl = page.url();
+  await page.getByRole("menuitem", { name: "工作台" }).click();
+  const urgentFigure = page.getByRole("link", { name: "紧急案件（高/极高风险）" });
+  await urgentFigure.locator(".ant-statistic-content-value").filter({ hasText: /^[1-9]\d*$/ }).waitFor();
+  await page.getByRole("img", { name: "本月案件（按类别）" }).waitFor();
+  await page.getByText(/家庭暴力 \d+/).waitFor();
+  await shot(page, "cases-00-dashboard");
+  await urgentFigure.click();
+  await page.getByRole("row", { name: new RegExp(number) }).waitFor();
+  await page.goto(detailUrl);
+
   // Parties are masked until revealed, and revealing asks why.
   const parties = page.getByTestId("parties");
   assert.ok(!(await parties.innerText()).includes(PHONE), "the phone number is masked");
