@@ -14,6 +14,7 @@ from sqlalchemy import text
 from halfsky_common.app import PROBLEM_RESPONSES
 from halfsky_common.auth import ALGORITHM, TokenVerifier
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.observability import configure_logging, instrumentator
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_gateway.auth.routes import router as auth_router
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     install_problem_handlers(app)
+    configure_logging("gateway")
 
     api = APIRouter(prefix="/api")
     for router in (auth_router, users_router, orgunits_router, clients_router):
@@ -109,11 +111,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 services[name] = type(exc).__name__
         return {"status": "ready", "service": "gateway", "services": services}
 
+    metrics = instrumentator()
+    metrics.expose(app, endpoint="/metrics", include_in_schema=False)  # before the SPA's catch-all mount
     if settings.spa_dir is not None and (settings.spa_dir / "index.html").exists():
         app.mount("/", SPAFiles(directory=settings.spa_dir, html=True), name="spa")
 
-    # Added innermost first: the proxy sits right before the router; request ids wrap everything.
+    # Added innermost first: the proxy sits right before the router; metrics see proxied calls too; request ids
+    # wrap everything.
     app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
+    metrics.instrument(app)  # after the proxy, so proxied calls are counted too
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

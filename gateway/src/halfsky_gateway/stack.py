@@ -71,6 +71,7 @@ class Stack:
         self.admin_password = self._create_admin()
         if self.demo:
             self._cli("demo-data")
+            self._cli("demo-data", module="halfsky_indicators.cli", component="indicators")
         client_id, secret = self._cli("service-client", "indicators-service").split()
         self.extra_env.setdefault("indicators", {}).update(
             {
@@ -158,10 +159,10 @@ class Stack:
         self.start_process(name)
         self.wait_healthy(name)
 
-    def _cli(self, *args: str) -> str:
+    def _cli(self, *args: str, module: str = "halfsky_gateway.cli", component: str = "gateway") -> str:
         result = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "halfsky_gateway.cli", *args],
-            env=self.env_for("gateway"),
+            [sys.executable, "-m", module, *args],
+            env=self.env_for(component),
             capture_output=True,
             text=True,
             check=True,
@@ -189,6 +190,7 @@ def ports_from_env() -> dict[str, int]:
 
 
 def main() -> int:
+    os.environ.setdefault("HALFSKY_LOG_FORMAT", "console")  # readable in a terminal; JSON elsewhere
     spa = ROOT / "frontend" / "dist"
     stack = Stack(
         data_dir=Path(os.environ.get("HALFSKY_DATA_DIR", ROOT / ".data")),

@@ -1,5 +1,6 @@
 """Fixtures of the indicators suite: a migrated database of its own, the app in-process, a clean slate per test."""
 
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from halfsky_indicators.main import create_app
 from halfsky_indicators.models import Base
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # for indicators_factories (uniquely named: one pytest run covers all)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The app factory every service uses: lifespan (engine, verifier), health, readiness, errors, request ids."""
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -7,9 +8,11 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from halfsky_common.auth import TokenVerifier
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.observability import configure_logging, instrument
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_common.settings import ServiceSettings
@@ -57,6 +60,8 @@ def create_service_app(
         responses=PROBLEM_RESPONSES,
     )
     install_problem_handlers(app)
+    configure_logging(name)
+    instrument(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
 
@@ -75,4 +80,18 @@ def create_service_app(
 
     for router in routers:
         app.include_router(router, prefix=f"/{name}")
+    if settings.test_delay_seconds > 0:
+        app.add_middleware(DelayMiddleware, seconds=settings.test_delay_seconds, prefix=f"/{name}")
     return app
+
+
+class DelayMiddleware:
+    """Test only (a slow-service fault): hold every call under `prefix` for a while before answering."""
+
+    def __init__(self, app: ASGIApp, *, seconds: float, prefix: str) -> None:
+        self.app, self.seconds, self.prefix = app, seconds, prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            await asyncio.sleep(self.seconds)
+        await self.app(scope, receive, send)

@@ -148,17 +148,27 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(500, "An unexpected error occurred.", instance=request.url.path)
 
 
+# asyncpg errors that mean the connection or the server went away (a restart, a failover, a killed backend).
+_CONNECTION_ERRORS = {
+    "ConnectionDoesNotExistError",
+    "ConnectionFailureError",
+    "CannotConnectNowError",
+    "AdminShutdownError",
+    "InterfaceError",
+    "InternalClientError",  # e.g. "cannot switch to state …" on a connection broken mid-query
+}
+
+
 def _is_connection_error(exc: BaseException) -> bool:
-    """True for errors that mean the database went away (asyncpg or OS level)."""
+    """True for errors that mean the database went away (asyncpg or OS level), at any depth of the chain."""
     seen: BaseException | None = exc
     while seen is not None:
-        name = type(seen).__name__
-        if isinstance(seen, (ConnectionError, OSError)) or name in {
-            "ConnectionDoesNotExistError",
-            "CannotConnectNowError",
-            "InterfaceError",
-            "AdminShutdownError",
-        }:
+        if getattr(seen, "connection_invalidated", False) or isinstance(seen, (ConnectionError, OSError)):
+            return True
+        if type(seen).__name__ in _CONNECTION_ERRORS:
+            return True
+        orig = getattr(seen, "orig", None)
+        if isinstance(orig, BaseException) and type(orig).__name__ in _CONNECTION_ERRORS:
             return True
         seen = seen.__cause__ or seen.__context__
     return False

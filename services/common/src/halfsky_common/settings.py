@@ -24,6 +24,7 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = AUDIENCE
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    test_delay_seconds: float = Field(default=0.0, description="Test only: answer every API call this much later.")
 
     def public_key_pem(self) -> str:
         """The PEM given inline, or read from the file."""

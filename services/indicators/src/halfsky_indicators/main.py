@@ -1,17 +1,81 @@
 """The indicators service app (run with `uvicorn halfsky_indicators.main:create_app --factory`)."""
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_indicators.analytics.routes import router as analytics_router
+from halfsky_indicators.assessments.routes import router as assessments_router
+from halfsky_indicators.completeness.routes import router as completeness_router
 from halfsky_indicators.config import Settings
+from halfsky_indicators.datasets.routes import router as datasets_router
+from halfsky_indicators.derived.client import FeedClient
+from halfsky_indicators.derived.routes import router as pulls_router
+from halfsky_indicators.derived.scheduler import run_forever
+from halfsky_indicators.elements.routes import router as elements_router
+from halfsky_indicators.entry.routes import router as entry_router
+from halfsky_indicators.figures.routes import router as figures_router
 from halfsky_indicators.indicators.routes import router as indicators_router
+from halfsky_indicators.orglabels.routes import router as orglabels_router
+from halfsky_indicators.periods_routes import router as periods_router
+from halfsky_indicators.plans.routes import router as plans_router
+from halfsky_indicators.transfer.routes import router as transfer_router
+from halfsky_indicators.validation.routes import router as validation_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or Settings()
+    app = create_service_app(
         name="indicators",
         title="HalfSky indicator monitoring (指标监测)",
-        description="Development-programme indicators: data entry, approval, aggregation.",
-        settings=settings or Settings(),
-        routers=[indicators_router],
+        description="Development-programme indicators: data entry, approval, validation, aggregation, analytics.",
+        settings=settings,
+        # The indicator catalogue comes last: its `/{code}` routes would otherwise shadow the fixed paths.
+        routers=[
+            periods_router,
+            plans_router,
+            elements_router,
+            datasets_router,
+            entry_router,
+            validation_router,
+            completeness_router,
+            analytics_router,
+            pulls_router,
+            figures_router,
+            assessments_router,
+            transfer_router,
+            orglabels_router,
+            indicators_router,
+        ],
     )
+    common_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with common_lifespan(app):
+            app.state.feeds = FeedClient(settings)
+            task = None
+            if settings.pull_interval_seconds and app.state.feeds.configured:
+                task = asyncio.create_task(
+                    run_forever(
+                        app.state.sessionmaker,
+                        app.state.feeds,
+                        settings.pull_interval_seconds,
+                        settings.pull_first_delay_seconds,
+                    )
+                )
+            try:
+                yield
+            finally:
+                if task:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await app.state.feeds.close()
+
+    app.router.lifespan_context = lifespan
+    return app
