@@ -46,29 +46,18 @@ export const saveForm = (f: Form, values: S["ValueIn"][]) =>
       headers: f.id && f.version ? ifMatch(f.version) : {},
     }),
   );
-export const submitForm = (f: Form, comment = "") =>
+/** One workflow step of a report: submit 上报, approve 审核通过, return 退回, reopen 撤销审核 (If-Match). */
+export const step = (f: Form, action: S["Action"], body: S["StepBody"] = {}) =>
   unwrap(
-    indicatorsApi.POST("/indicators/forms/{data_set}/{org}/{period}/submit", {
-      ...formPath(f.data_set, f.org_path, f.period),
-      body: { comment },
+    indicatorsApi.POST("/indicators/forms/{data_set}/{org}/{period}/{action}", {
+      params: { path: { data_set: f.data_set, org: orgCode(f.org_path), period: f.period, action } },
+      body,
       headers: f.version ? ifMatch(f.version) : {},
     }),
   );
-export const approveForm = (f: Form) =>
-  unwrap(
-    indicatorsApi.POST("/indicators/forms/{data_set}/{org}/{period}/approve", {
-      ...formPath(f.data_set, f.org_path, f.period),
-      headers: f.version ? ifMatch(f.version) : {},
-    }),
-  );
-export const returnForm = (f: Form, reason: string, action: "return" | "reopen" = "return") =>
-  unwrap(
-    indicatorsApi.POST(`/indicators/forms/{data_set}/{org}/{period}/${action}`, {
-      ...formPath(f.data_set, f.org_path, f.period),
-      body: { reason },
-      headers: f.version ? ifMatch(f.version) : {},
-    }),
-  );
+export const submitForm = (f: Form, comment = "") => step(f, "submit", { comment });
+export const approveForm = (f: Form) => step(f, "approve");
+export const returnForm = (f: Form, reason: string, action: "return" | "reopen" = "return") => step(f, action, { reason });
 export const listReports = (query: { status?: S["ReportStatus"]; data_set?: string; period?: string }) =>
   unwrap(indicatorsApi.GET("/indicators/reports", { params: { query } }));
 export const analytics = (query: { indicators: string; periods: string; orgs?: string; level?: string; approved_only?: boolean }) =>

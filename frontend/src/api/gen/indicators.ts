@@ -266,7 +266,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indicators/forms/{data_set}/{org}/{period}/approve": {
+    "/indicators/forms/{data_set}/{org}/{period}/{action}": {
         parameters: {
             query?: never;
             header?: never;
@@ -275,59 +275,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 审核通过: approve, by the next level up */
-        post: operations["approve_indicators_forms__data_set___org___period__approve_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/indicators/forms/{data_set}/{org}/{period}/reopen": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 撤销审核: unlock an approved report, with a reason */
-        post: operations["reopen_indicators_forms__data_set___org___period__reopen_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/indicators/forms/{data_set}/{org}/{period}/return": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 退回: return with a reason */
-        post: operations["return_report_indicators_forms__data_set___org___period__return_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/indicators/forms/{data_set}/{org}/{period}/submit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 上报: submit for approval (If-Match) */
-        post: operations["submit_indicators_forms__data_set___org___period__submit_post"];
+        /**
+         * A step of the workflow (If-Match): submit 上报, approve 审核通过, return 退回, reopen 撤销审核
+         * @description Submit is the unit's statisticians' (errors block, warnings need a comment); approve, return and reopen are a leader's of the next level up; return and reopen need a reason.
+         */
+        post: operations["act_indicators_forms__data_set___org___period___action__post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -620,6 +572,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * Action
+         * @enum {string}
+         */
+        Action: "submit" | "approve" | "return" | "reopen";
         /** ActionResult */
         ActionResult: {
             report: components["schemas"]["ReportPublic"];
@@ -1830,11 +1787,6 @@ export interface components {
          * @enum {string}
          */
         QualitativeStatus: "met" | "partly" | "not_met";
-        /** ReasonBody */
-        ReasonBody: {
-            /** Reason */
-            reason: string;
-        };
         /** ReportPublic */
         ReportPublic: {
             /** Approved At */
@@ -2040,14 +1992,20 @@ export interface components {
          * @enum {string}
          */
         Source: "manual" | "cases" | "projects";
-        /** SubmitBody */
-        SubmitBody: {
+        /** StepBody */
+        StepBody: {
             /**
              * Comment
-             * @description Needed when warnings are raised
+             * @description On submit: needed when warnings are raised
              * @default
              */
             comment?: string;
+            /**
+             * Reason
+             * @description On return and reopen: why
+             * @default
+             */
+            reason?: string;
         };
         /** TargetIn */
         TargetIn: {
@@ -3327,7 +3285,7 @@ export interface operations {
             };
         };
     };
-    approve_indicators_forms__data_set___org___period__approve_post: {
+    act_indicators_forms__data_set___org___period___action__post: {
         parameters: {
             query?: never;
             header?: never;
@@ -3335,173 +3293,13 @@ export interface operations {
                 data_set: string;
                 org: string;
                 period: string;
+                action: components["schemas"]["Action"];
             };
             cookie?: never;
         };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ActionResult"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-        };
-    };
-    reopen_indicators_forms__data_set___org___period__reopen_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                data_set: string;
-                org: string;
-                period: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ActionResult"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-        };
-    };
-    return_report_indicators_forms__data_set___org___period__return_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                data_set: string;
-                org: string;
-                period: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReasonBody"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ActionResult"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": unknown;
-                };
-            };
-        };
-    };
-    submit_indicators_forms__data_set___org___period__submit_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                data_set: string;
-                org: string;
-                period: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SubmitBody"];
+                "application/json": components["schemas"]["StepBody"] | null;
             };
         };
         responses: {
