@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,14 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     data_dir = tmp_path_factory.mktemp("stack")
     ports = {name: free_port() for name in ("gateway", *SERVICES)}
     os.environ.setdefault("HALFSKY_DEMO_PASSWORD", DEMO_PASSWORD)
-    stack = Stack(data_dir=data_dir, ports=ports, spa_dir=SPA, log_to_files=True)
+    stack = Stack(
+        data_dir=data_dir,
+        ports=ports,
+        spa_dir=SPA,
+        log_to_files=True,
+        # On a shared server (DATABASE_URL set) this run's databases must not meet another run's.
+        db_prefix=f"browser_{uuid.uuid4().hex[:6]}_" if os.environ.get("DATABASE_URL") else "",
+    )
     try:
         stack.start()
         assert stack.admin_password

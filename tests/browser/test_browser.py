@@ -25,6 +25,6 @@ def test_project_application_review_approval_and_plan_chart(scenario: Scenario) 
 
 
 def test_indicator_entry_validation_approval_and_aggregate_on_the_chart(scenario: Scenario) -> None:
-    result = scenario("indicators", needs={"indicators": "/indicators/forms/{data_set}/{org}/{period}/approve"})
+    result = scenario("indicators", needs={"indicators": "/indicators/forms/{data_set}/{org}/{period}/{action}"})
     assert result["ok"] is True
     assert result["after"] == result["before"] + 200  # type: ignore[operator]

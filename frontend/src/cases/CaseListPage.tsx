@@ -5,8 +5,8 @@ import { App, Button, Checkbox, Form, Input, Select, Space, Table, Tag, Typograp
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { asApiError } from "../api/problem";
 import { useAuth } from "../auth/AuthContext";
-import { toCsv } from "../common/csv";
 import { ErrorAlert } from "../common/errors";
 import { PageTitle } from "../common/PageTitle";
 import { formatDateTime } from "../common/time";
@@ -16,7 +16,7 @@ import {
   listCases,
   RISK_COLOURS,
   RISK_LEVELS,
-  saveBlob,
+  download,
   STATUSES,
   type CaseFilters,
   type CaseListItem,
@@ -63,35 +63,16 @@ export default function CaseListPage() {
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
 
-  const exportCsv = async () => {
+  // The service exports (masked, audited) what the list shows; the browser only saves the file.
+  const exportXlsx = async () => {
     setExporting(true);
     try {
-      const all: CaseListItem[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await listCases({ ...filters, cursor, limit: 200 });
-        all.push(...page.items);
-        cursor = page.has_more ? (page.next_cursor ?? undefined) : undefined;
-      } while (cursor && all.length < 10_000);
-      const csv = toCsv(
-        [t("cases.number"), t("cases.statusLabel"), t("cases.riskLabel"), t("cases.categoryLabel"), t("cases.channelLabel"), t("cases.victim"), t("cases.summary"), t("cases.handler"), t("cases.receivedAt"), t("cases.overdue")],
-        all.map((c) => [
-          c.number,
-          t(`cases.status.${c.status}`),
-          t(`cases.risk.${c.risk_level}`),
-          t(`cases.category.${c.primary_category}`),
-          t(`cases.channel.${c.channel}`),
-          c.victim_name,
-          c.summary,
-          c.handler_name,
-          formatDateTime(c.received_at),
-          c.overdue ? t("common.yes") : t("common.no"),
-        ]),
-      );
-      saveBlob(new Blob([csv], { type: "text/csv;charset=utf-8" }), `cases-${new Date().toISOString().slice(0, 10)}.csv`);
-      void message.success(t("cases.exported", { count: all.length }));
+      const query = paramsFrom(filters);
+      query.set("format", "xlsx");
+      await download(`/api/cases/export?${query}`, `cases-${new Date().toISOString().slice(0, 10)}.xlsx`);
+      void message.success(t("cases.exportDone"));
     } catch (e) {
-      void message.error(String(e instanceof Error ? e.message : e));
+      void message.error(asApiError(e).message);
     } finally {
       setExporting(false);
     }
@@ -103,7 +84,7 @@ export default function CaseListPage() {
         title={t("cases.list")}
         extra={
           <Space wrap>
-            <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()}>
+            <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportXlsx()}>
               {t("common.export")}
             </Button>
             {can("caseIntake") && (

@@ -1,3 +1,6 @@
+// Query keys start with their domain, so a change anywhere in that domain (which invalidates ["cases"] and so on)
+// refreshes these figures too.
+
 /** Home: the user's region at a glance — open, urgent and overdue cases, this month's cases by category,
  * projects in progress and behind schedule, indicators off track; every figure clicks through to its list. */
 import { useQuery } from "@tanstack/react-query";
@@ -55,17 +58,17 @@ export default function DashboardPage() {
   const indicatorsOn = can("indicators");
   const statsOn = !!me?.roles.some((r) => STATS_ROLES.includes(r));
 
-  const open = useQuery({ queryKey: ["dash", "open"], queryFn: () => countCases({ status: OPEN_STATUSES }), enabled: casesOn });
-  const urgent = useQuery({ queryKey: ["dash", "urgent"], queryFn: () => countCases({ status: OPEN_STATUSES, urgent: true }), enabled: casesOn });
-  const overdue = useQuery({ queryKey: ["dash", "overdue"], queryFn: () => countCases({ overdue: true }), enabled: casesOn });
+  const open = useQuery({ queryKey: ["cases", "dash", "open"], queryFn: () => countCases({ status: OPEN_STATUSES }), enabled: casesOn });
+  const urgent = useQuery({ queryKey: ["cases", "dash", "urgent"], queryFn: () => countCases({ status: OPEN_STATUSES, urgent: true }), enabled: casesOn });
+  const overdue = useQuery({ queryKey: ["cases", "dash", "overdue"], queryFn: () => countCases({ overdue: true }), enabled: casesOn });
   const stats = useQuery({
-    queryKey: ["dash", "case-stats", month.format("YYYYMM")],
+    queryKey: ["cases", "dash", "stats", month.format("YYYYMM")],
     queryFn: () => unwrap(casesApi.GET("/cases/stats", { params: { query: { period: month.format("YYYYMM") } } })),
     enabled: casesOn && statsOn,
   });
-  const running = useQuery({ queryKey: ["dash", "projects-running"], queryFn: () => countProjects({ status: "in_progress" }), enabled: projectsOn });
-  const behind = useQuery({ queryKey: ["dash", "projects-behind"], queryFn: () => countProjects({ behind_schedule: true }), enabled: projectsOn });
-  const warnings = useQuery({ queryKey: ["dash", "warnings", month.year()], queryFn: () => earlyWarnings(String(month.year())), enabled: indicatorsOn });
+  const running = useQuery({ queryKey: ["projects", "dash", "running"], queryFn: () => countProjects({ status: "in_progress" }), enabled: projectsOn });
+  const behind = useQuery({ queryKey: ["projects", "dash", "behind"], queryFn: () => countProjects({ behind_schedule: true }), enabled: projectsOn });
+  const warnings = useQuery({ queryKey: ["indicators", "dash", "warnings", month.year()], queryFn: () => earlyWarnings(String(month.year())), enabled: indicatorsOn });
   const offTrack = (warnings.data?.rows ?? []).filter((r) => r.attainment === "off_track");
 
   if (!me) return null;

@@ -9,6 +9,7 @@ import { PageTitle } from "../common/PageTitle";
 import { formatDateTime } from "../common/time";
 import { events, getProject, NEEDS_REASON, projectKeys, takeAction, type ProjectDetail } from "./api";
 import { Activities, Beneficiaries, Budget, Reviews } from "./ProjectRecords";
+import { Evaluations, Expenditures, Supervision } from "./ProjectOversight";
 import { PlanTab } from "./PlanTab";
 
 export default function ProjectDetailPage() {
@@ -38,10 +39,29 @@ export default function ProjectDetailPage() {
           items={[
             { key: "overview", label: t("projects.overview"), children: <Overview p={p} /> },
             { key: "plan", label: t("projects.plan"), children: <PlanTab p={p} /> },
-            { key: "budget", label: t("projects.budget"), children: <Budget p={p} /> },
+            {
+              key: "budget",
+              label: t("projects.budget"),
+              children: (
+                <>
+                  <Budget p={p} />
+                  <Expenditures p={p} />
+                </>
+              ),
+            },
             { key: "activities", label: t("projects.activities"), children: <Activities p={p} /> },
             { key: "beneficiaries", label: t("projects.beneficiaries"), children: <Beneficiaries p={p} /> },
-            { key: "reviews", label: t("projects.reviews"), children: <Reviews p={p} /> },
+            {
+              key: "reviews",
+              label: t("projects.reviews"),
+              children: (
+                <>
+                  <Reviews p={p} />
+                  <Evaluations p={p} />
+                  <Supervision p={p} />
+                </>
+              ),
+            },
             { key: "events", label: t("projects.events"), children: <Events p={p} /> },
           ]}
         />

@@ -114,5 +114,9 @@ await run(async (browser, summary) => {
   await page.getByPlaceholder("编号、姓名或案情关键词").press("Enter");
   await page.getByRole("row", { name: new RegExp(number) }).waitFor();
   await shot(page, "cases-04-list");
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: label("导出") }).click()]);
+  assert.match(file.suggestedFilename(), /^cases-.*\.xlsx$/);
+  const { size } = await import("node:fs").then((fs) => fs.promises.stat(file.path()));
+  assert.ok(size > 1000, "the export is a real spreadsheet");
   summary.ok = true;
 });

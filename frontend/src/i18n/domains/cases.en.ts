@@ -18,7 +18,7 @@ const cases: typeof casesZh = {
   searchPlaceholder: "Number, name or words",
   onlyUrgent: "Urgent only",
   onlyOverdue: "Overdue only",
-  exported: "Exported {{count}} rows",
+  exportDone: "Exported (personal details masked)",
   channelLabel: "Channel",
   categoryLabel: "Category",
   secondaryCategories: "Other categories",

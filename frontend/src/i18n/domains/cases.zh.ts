@@ -16,7 +16,7 @@ const cases = {
   searchPlaceholder: "编号、姓名或案情关键词",
   onlyUrgent: "仅紧急",
   onlyOverdue: "仅逾期",
-  exported: "已导出 {{count}} 条",
+  exportDone: "已导出（敏感信息已脱敏）",
   channelLabel: "来源渠道",
   categoryLabel: "案件类别",
   secondaryCategories: "其他类别",
