@@ -1,12 +1,13 @@
 /** Users and roles of the region: filter, page through, create, edit roles/unit, disable, reset password, unlock. */
 import { PlusOutlined } from "@ant-design/icons";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Drawer, Form, Input, Modal, Select, Space, Switch, Table, Tag } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuth } from "../auth/AuthContext";
 import { ROLES } from "../auth/roles";
 import { applyFieldErrors, ErrorAlert } from "../common/errors";
+import { LoadMore, useKeysetList } from "../common/keysetList";
 import { OrgUnitPicker } from "../common/OrgUnitPicker";
 import { PageTitle } from "../common/PageTitle";
 import { formatDateTime } from "../common/time";
@@ -23,13 +24,8 @@ export default function UsersPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const editable = can("userEdit");
 
-  const users = useInfiniteQuery({
-    queryKey: ["users", filters],
-    queryFn: ({ pageParam }) => listUsers(filters, pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.has_more ? (page.next_cursor ?? undefined) : undefined),
-  });
-  const rows = users.data?.pages.flatMap((p) => p.items) ?? [];
+  const users = useKeysetList(["users", filters], (cursor) => listUsers(filters, cursor));
+  const rows = users.rows;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["users"] });
 
   const unlock = useMutation({
@@ -116,11 +112,7 @@ export default function UsersPage() {
             : []),
         ]}
       />
-      {users.hasNextPage && (
-        <Button block style={{ marginTop: 12 }} loading={users.isFetchingNextPage} onClick={() => void users.fetchNextPage()}>
-          {t("common.loadMore")}
-        </Button>
-      )}
+      <LoadMore list={users} />
       {creating && (
         <UserForm
           rootId={me.org_unit.id}

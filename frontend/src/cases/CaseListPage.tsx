@@ -1,6 +1,5 @@
 /** The case work list: urgent first (the server's order), filters and search, keyset paging, CSV export. */
 import { DownloadOutlined, PlusOutlined } from "@ant-design/icons";
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { App, Button, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +7,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { asApiError } from "../api/problem";
 import { useAuth } from "../auth/AuthContext";
 import { ErrorAlert } from "../common/errors";
+import { LoadMore, toSearchParams, useKeysetList } from "../common/keysetList";
 import { PageTitle } from "../common/PageTitle";
 import { formatDateTime } from "../common/time";
 import {
@@ -36,15 +36,6 @@ function filtersFrom(params: URLSearchParams): CaseFilters {
   return f;
 }
 
-function paramsFrom(f: CaseFilters): URLSearchParams {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) {
-    if (Array.isArray(v)) v.forEach((x) => p.append(k, String(x)));
-    else if (v !== undefined && v !== null && v !== "" && v !== false) p.set(k, String(v));
-  }
-  return p;
-}
-
 export default function CaseListPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -53,21 +44,16 @@ export default function CaseListPage() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFrom(params);
   const [exporting, setExporting] = useState(false);
-  const setFilters = (f: CaseFilters) => setParams(paramsFrom(f), { replace: true });
+  const setFilters = (f: CaseFilters) => setParams(toSearchParams(f), { replace: true });
 
-  const list = useInfiniteQuery({
-    queryKey: caseKeys.list(filters),
-    queryFn: ({ pageParam }) => listCases({ ...filters, cursor: pageParam, limit: 50 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.has_more ? (page.next_cursor ?? undefined) : undefined),
-  });
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = useKeysetList(caseKeys.list(filters), (cursor) => listCases({ ...filters, cursor, limit: 50 }));
+  const rows = list.rows;
 
   // The service exports (masked, audited) what the list shows; the browser only saves the file.
   const exportXlsx = async () => {
     setExporting(true);
     try {
-      const query = paramsFrom(filters);
+      const query = toSearchParams(filters);
       query.set("format", "xlsx");
       await download(`/api/cases/export?${query}`, `cases-${new Date().toISOString().slice(0, 10)}.xlsx`);
       void message.success(t("cases.exportDone"));
@@ -168,11 +154,7 @@ export default function CaseListPage() {
         onRow={(c) => ({ onDoubleClick: () => navigate(`/cases/${c.id}`) })}
         locale={{ emptyText: <Typography.Text type="secondary">{t("common.noData")}</Typography.Text> }}
       />
-      {list.hasNextPage && (
-        <Button block style={{ marginTop: 12 }} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-          {t("common.loadMore")}
-        </Button>
-      )}
+      <LoadMore list={list} />
     </>
   );
 }

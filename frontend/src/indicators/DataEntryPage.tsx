@@ -7,7 +7,7 @@ import { useSearchParams } from "react-router";
 import type { components } from "../api/gen/indicators";
 import { asApiError, type FieldError } from "../api/problem";
 import { useAuth } from "../auth/AuthContext";
-import { ErrorAlert } from "../common/errors";
+import { applyFieldErrors, ErrorAlert } from "../common/errors";
 import { OrgUnitPicker } from "../common/OrgUnitPicker";
 import { PageTitle } from "../common/PageTitle";
 import { formatDate, formatDateTime } from "../common/time";
@@ -92,7 +92,7 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
 
   useEffect(() => {
     if (form.data) {
-      setEntries(Object.fromEntries(form.data.values.map((v) => [v.element, { value: v.value ?? null, comment: v.comment ?? "" }])));
+      setEntries(Object.fromEntries(form.data.values.map((v) => [v.element, { value: plain(v.value), comment: v.comment ?? "" }])));
     }
   }, [form.data]);
 
@@ -114,7 +114,17 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
       ),
     onSuccess: done(t("indicators.saved")),
   });
-  const submit = useMutation({ mutationFn: (f: ReportForm) => submitForm(f), onSuccess: done(t("indicators.submitted")) });
+  const [submitting, setSubmitting] = useState(false);
+  const [submitForm_] = Form.useForm<{ comment?: string }>();
+  const submit = useMutation({
+    mutationFn: ({ f, comment }: { f: ReportForm; comment: string }) => submitForm(f, comment),
+    onSuccess: (r) => {
+      setSubmitting(false);
+      done(t("indicators.submitted"))(r);
+    },
+    // Unusual values (e.g. a jump on the previous period) need a comment: the messages land on that field.
+    onError: (e) => applyFieldErrors(submitForm_, e),
+  });
   const approve = useMutation({ mutationFn: (f: ReportForm) => approveForm(f), onSuccess: done(t("indicators.approved")) });
   const sendBack = useMutation({
     mutationFn: ({ f, reason }: { f: ReportForm; reason: string }) => returnForm(f, reason, returning ?? "return"),
@@ -123,7 +133,7 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
       done(t("indicators.returned"))(r);
     },
   });
-  const error = form.error ?? save.error ?? submit.error ?? approve.error;
+  const error = form.error ?? save.error ?? approve.error;
   const fieldErrors: FieldError[] = error ? asApiError(error).fieldErrors : [];
   const f = form.data;
   if (!f) return <ErrorAlert error={form.error} onRetry={() => void form.refetch()} />;
@@ -154,7 +164,7 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
             </Button>
           )}
           {editable && f.id && (
-            <Button type="primary" onClick={() => submit.mutate(f)} loading={submit.isPending}>
+            <Button type="primary" onClick={() => setSubmitting(true)}>
               {t("indicators.submit")}
             </Button>
           )}
@@ -240,6 +250,21 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
           { title: "", render: (_, v) => (v.entered_by ? `${v.entered_by} ${formatDateTime(v.entered_at)}` : ""), responsive: ["lg"] },
         ]}
       />
+      <Modal
+        open={submitting}
+        title={t("indicators.submit")}
+        onCancel={() => setSubmitting(false)}
+        onOk={() => submitForm_.submit()}
+        confirmLoading={submit.isPending}
+        okText={t("indicators.submit")}
+      >
+        <ErrorAlert error={submit.error} form={submitForm_} />
+        <Form form={submitForm_} name="submitReport" layout="vertical" onFinish={(v) => submit.mutate({ f, comment: v.comment ?? "" })}>
+          <Form.Item label={t("indicators.submitComment")} name="comment">
+            <Input.TextArea rows={3} maxLength={1000} />
+          </Form.Item>
+        </Form>
+      </Modal>
       <ReasonModal
         open={!!returning}
         title={returning === "reopen" ? t("indicators.reopen") : t("indicators.return")}
@@ -250,6 +275,12 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
       />
     </Card>
   );
+}
+
+/** "120.000000" → "120": the service stores decimals; people read the number. */
+function plain(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  return value.includes(".") ? value.replace(/\.?0+$/, "") : value;
 }
 
 function ReasonModal(props: { open: boolean; title: string; error: unknown; busy: boolean; onCancel: () => void; onOk: (reason: string) => void }) {

@@ -1,12 +1,12 @@
 /** Projects of the region: filters, keyset paging, export through the service (XLSX). */
 import { DownloadOutlined, PlusOutlined } from "@ant-design/icons";
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { App, Button, Checkbox, Form, Input, Select, Space, Table, Tag } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useAuth } from "../auth/AuthContext";
 import { download } from "../cases/api";
 import { ErrorAlert } from "../common/errors";
+import { LoadMore, toSearchParams, useKeysetList } from "../common/keysetList";
 import { PageTitle } from "../common/PageTitle";
 import { CATEGORIES, listProjects, projectKeys, STATUSES, type Project, type ProjectFilters } from "./api";
 
@@ -22,21 +22,9 @@ export default function ProjectListPage() {
     ...(params.get("q") ? { q: params.get("q")! } : {}),
     ...(params.get("behind_schedule") === "true" ? { behind_schedule: true } : {}),
   };
-  const setFilters = (f: Record<string, unknown>) => {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(f)) {
-      if (Array.isArray(v)) v.forEach((x) => p.append(k, String(x)));
-      else if (v !== undefined && v !== null && v !== "" && v !== false) p.set(k, String(v));
-    }
-    setParams(p, { replace: true });
-  };
-  const list = useInfiniteQuery({
-    queryKey: projectKeys.list(filters),
-    queryFn: ({ pageParam }) => listProjects({ ...filters, cursor: pageParam, limit: 50 }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.has_more ? (page.next_cursor ?? undefined) : undefined),
-  });
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const setFilters = (f: object) => setParams(toSearchParams(f), { replace: true });
+  const list = useKeysetList(projectKeys.list(filters), (cursor) => listProjects({ ...filters, cursor, limit: 50 }));
+  const rows = list.rows;
   const exportXlsx = () => {
     const q = new URLSearchParams({ format: "xlsx" });
     params.forEach((v, k) => q.append(k, v));
@@ -100,11 +88,7 @@ export default function ProjectListPage() {
           { title: t("projects.period"), render: (_, p) => `${p.start_date} ~ ${p.end_date}` },
         ]}
       />
-      {list.hasNextPage && (
-        <Button block style={{ marginTop: 12 }} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-          {t("common.loadMore")}
-        </Button>
-      )}
+      <LoadMore list={list} />
     </>
   );
 }

@@ -46,7 +46,21 @@ await run(async (browser, summary) => {
     await page.getByRole("button", { name: label("保存") }).click();
     await page.getByText("已保存").first().waitFor();
     await page.getByRole("button", { name: label("上报") }).click();
-    await page.getByTestId("report-status").getByText("已上报").waitFor();
+    const dialog = page.getByRole("dialog", { name: label("上报") });
+    await dialog.getByRole("button", { name: label("上报") }).click();
+    // Values far from the previous quarter's need a comment; the service's message appears on that field.
+    const comment = dialog.locator(".ant-form-item-explain-error");
+    const outcome = await Promise.race([
+      page.getByTestId("report-status").getByText("已上报").waitFor().then(() => "submitted"),
+      comment.first().waitFor().then(() => "asked"),
+    ]);
+    if (outcome === "asked") {
+      summary.commentAsked = await comment.first().innerText();
+      await shot(page, "indicators-01b-comment-required");
+      await dialog.getByLabel(/情况说明/).fill("本季度街道新开两期家政培训班，带动就业统计口径改为签约三个月以上。");
+      await dialog.getByRole("button", { name: label("上报") }).click();
+      await page.getByTestId("report-status").getByText("已上报").waitFor();
+    }
   }
   await shot(page, "indicators-02-submitted");
   await signOut(page);

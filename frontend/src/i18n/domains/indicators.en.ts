@@ -29,6 +29,7 @@ const indicators: typeof indicatorsZh = {
   save: "Save",
   saved: "Saved",
   submit: "Submit",
+  submitComment: "Comment (required when values look unusual)",
   submitted: "Submitted; waiting for approval",
   approve: "Approve",
   approved: "Approved",

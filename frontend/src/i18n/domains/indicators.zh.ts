@@ -27,6 +27,7 @@ const indicators = {
   save: "保存",
   saved: "已保存",
   submit: "上报",
+  submitComment: "情况说明（数值异常时必填）",
   submitted: "已上报，等待上级审核",
   approve: "审核通过",
   approved: "已审核通过",
