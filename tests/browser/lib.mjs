@@ -50,6 +50,8 @@ export async function newPage(browser, { phone = false, lang = "zh-CN" } = {}) {
     localStorage.setItem("halfsky.lang", l);
   }, lang);
   const page = await context.newPage();
+  // The machine is shared and the whole system runs beside the browser: allow for slow answers.
+  page.setDefaultTimeout(60_000);
   pages.push(page);
   page.on("pageerror", (e) => console.error("pageerror:", e.message));
   page.on("console", (m) => {

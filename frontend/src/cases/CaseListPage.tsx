@@ -9,6 +9,7 @@ import { useAuth } from "../auth/AuthContext";
 import { ErrorAlert } from "../common/errors";
 import { LoadMore, toSearchParams, useKeysetList } from "../common/keysetList";
 import { PageTitle } from "../common/PageTitle";
+import { IncomingTransfers } from "./IncomingTransfers";
 import { formatDateTime } from "../common/time";
 import {
   CATEGORIES,
@@ -115,6 +116,7 @@ export default function CaseListPage() {
           <Checkbox>{t("cases.onlyOverdue")}</Checkbox>
         </Form.Item>
       </Form>
+      {can("caseHandle") && <IncomingTransfers />}
       <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       <Table<CaseListItem>
         rowKey="id"

@@ -5,6 +5,7 @@ import { Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "../auth/AuthContext";
+import { ErrorBoundary } from "../common/ErrorBoundary";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { menuEntries, menuItems, selectedKey } from "./menu";
 
@@ -94,9 +95,11 @@ export function AppLayout() {
           </Space>
         </Header>
         <Content className="app-content">
-          <Suspense fallback={<Spin size="large" style={{ display: "block", margin: "80px auto" }} />}>
-            <Outlet />
-          </Suspense>
+          <ErrorBoundary resetKey={location.pathname}>
+            <Suspense fallback={<Spin size="large" style={{ display: "block", margin: "80px auto" }} />}>
+              <Outlet />
+            </Suspense>
+          </ErrorBoundary>
         </Content>
       </Layout>
     </Layout>
