@@ -144,7 +144,7 @@ function Referrals({ c }: { c: CaseDetail }) {
         columns={[
           { title: t("cases.partner"), dataIndex: "partner_name" },
           { title: t("cases.service"), dataIndex: "service", render: (s: string) => t(`cases.serviceName.${s}`, { defaultValue: s }) },
-          { title: t("common.status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
+          { title: t("common.status"), dataIndex: "status", render: (s: string) => <Tag>{t(`cases.recordStatus.${s}`, { defaultValue: s })}</Tag> },
           { title: t("cases.receivedAt"), dataIndex: "sent_at", render: formatDateTime },
           { title: t("cases.note"), dataIndex: "response_note" },
         ]}
@@ -244,7 +244,7 @@ function Supervision({ c }: { c: CaseDetail }) {
             <List.Item.Meta
               title={
                 <Space>
-                  <Tag color={s.overdue ? "red" : "blue"}>{s.status}</Tag>
+                  <Tag color={s.overdue ? "red" : "blue"}>{t(`cases.recordStatus.${s.status}`, { defaultValue: s.status })}</Tag>
                   {s.instruction}
                 </Space>
               }
@@ -309,8 +309,8 @@ function Transfers({ c }: { c: CaseDetail }) {
           dataSource={rows}
           columns={[
             { title: t("cases.transferTo"), dataIndex: "to_org_path" },
-            { title: t("cases.transferReason"), dataIndex: "reason" },
-            { title: t("common.status"), dataIndex: "status", render: (s: string) => <Tag>{s}</Tag> },
+            { title: t("cases.transferReason"), dataIndex: "reason", render: (r: string, tr) => `${t(`cases.transferKind.${tr.kind}`, { defaultValue: tr.kind })}：${r}` },
+            { title: t("common.status"), dataIndex: "status", render: (s: string) => <Tag>{t(`cases.recordStatus.${s}`, { defaultValue: s })}</Tag> },
             { title: t("cases.receivedAt"), dataIndex: "requested_at", render: formatDateTime },
           ]}
         />

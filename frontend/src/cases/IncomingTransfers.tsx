@@ -54,7 +54,7 @@ export function IncomingTransfers() {
               title={
                 <Space wrap>
                   <Link to={`/cases/${tr.case_id}`}>{tr.case_number}</Link>
-                  <Tag>{tr.kind}</Tag>
+                  <Tag>{t(`cases.transferKind.${tr.kind}`, { defaultValue: tr.kind })}</Tag>
                   {tr.case_summary}
                 </Space>
               }

@@ -151,6 +151,18 @@ const cases: typeof casesZh = {
     other: "Other",
   },
   partyRole: { victim: "The woman concerned", respondent: "Respondent", complainant: "Reported by" },
+  recordStatus: {
+    sent: "Sent",
+    accepted: "Accepted",
+    declined: "Declined",
+    completed: "Completed",
+    open: "Open",
+    replied: "Replied",
+    closed: "Closed",
+    pending: "Pending",
+    rejected: "Rejected",
+  },
+  transferKind: { transfer: "Transfer", assign_down: "Assigned down", report_up: "Reported up" },
   sexKind: { female: "Female", male: "Male", unknown: "Unknown" },
   marital: { "": "Unknown", unmarried: "Unmarried", married: "Married", divorced: "Divorced", widowed: "Widowed", cohabiting: "Cohabiting", separated: "Separated" },
   actionKindName: {

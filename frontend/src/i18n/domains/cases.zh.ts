@@ -149,6 +149,18 @@ const cases = {
     other: "其他",
   },
   partyRole: { victim: "当事人", respondent: "被反映人", complainant: "反映人" },
+  recordStatus: {
+    sent: "已转介",
+    accepted: "已接收",
+    declined: "已拒绝",
+    completed: "已完成",
+    open: "督办中",
+    replied: "已回复",
+    closed: "已结束",
+    pending: "待接收",
+    rejected: "已退回",
+  },
+  transferKind: { transfer: "转办", assign_down: "交办", report_up: "上报" },
   sexKind: { female: "女", male: "男", unknown: "不详" },
   marital: { "": "不详", unmarried: "未婚", married: "已婚", divorced: "离异", widowed: "丧偶", cohabiting: "同居", separated: "分居" },
   actionKindName: {
