@@ -1,25 +1,50 @@
 /** Spending, evaluations (阶段/终期评估) and supervision visits (督导) of a project. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Button, DatePicker, Form, Input, Table, Tag, Typography } from "antd";
+import { UploadOutlined } from "@ant-design/icons";
+import { Button, DatePicker, Form, Input, Select, Table, Tag, Typography, Upload, type UploadFile } from "antd";
 import type { Dayjs } from "dayjs";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { projectsApi, unwrap } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
 import { applyFieldErrors, ErrorAlert } from "../common/errors";
+import * as api from "./api";
 import { fenToYuan, projectKeys, type ProjectDetail } from "./api";
 
 const path = (id: string) => ({ params: { path: { project_id: id } } });
 
 export function Expenditures({ p }: { p: ProjectDetail }) {
   const { t } = useTranslation();
+  const { can } = useAuth();
+  const queryClient = useQueryClient();
+  const key = useRef(crypto.randomUUID());
+  type V = { budget_line_id: string; amount: string; payee: string; purpose?: string; spent_on: Dayjs; voucher: UploadFile[] };
+  const [form] = Form.useForm<V>();
   const q = useQuery({ queryKey: projectKeys.sub(p.id, "expenditures"), queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/expenditures", path(p.id))) });
+  const budget = useQuery({ queryKey: projectKeys.sub(p.id, "budget"), queryFn: () => api.budget(p.id) });
+  const add = useMutation({
+    mutationFn: async (v: V) => {
+      const voucher = await api.uploadAttachment(p.id, v.voucher[0].originFileObj as File);
+      return api.addExpenditure(
+        p.id,
+        { budget_line_id: v.budget_line_id, amount_fen: api.yuanToFen(v.amount), payee: v.payee, purpose: v.purpose ?? "", spent_on: v.spent_on.format("YYYY-MM-DD"), voucher_id: voucher.id },
+        key.current,
+      );
+    },
+    onSuccess: () => {
+      key.current = crypto.randomUUID();
+      form.resetFields();
+      void queryClient.invalidateQueries({ queryKey: projectKeys.sub(p.id, "expenditures") });
+      void queryClient.invalidateQueries({ queryKey: projectKeys.sub(p.id, "budget") });
+    },
+    onError: (e) => applyFieldErrors(form, e),
+  });
   return (
     <>
       <Typography.Title level={3} style={{ fontSize: 15, marginTop: 16 }}>
         {t("projects.expenditures")}
       </Typography.Title>
-      <ErrorAlert error={q.error} />
+      <ErrorAlert error={q.error ?? add.error} form={form} />
       <Table
         rowKey="id"
         size="small"
@@ -33,6 +58,33 @@ export function Expenditures({ p }: { p: ProjectDetail }) {
           { title: "", render: (_, e) => e.over_budget && <Tag color="red">{t("projects.overBudget")}</Tag> },
         ]}
       />
+      {can("projectEdit") && (budget.data?.lines.length ?? 0) > 0 && (
+        <Form form={form} name="expenditure" layout="inline" onFinish={(v) => add.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+          <Form.Item label={t("projects.item")} name="budget_line_id" rules={[{ required: true }]}>
+            <Select style={{ width: 200 }} options={(budget.data?.lines ?? []).map((l) => ({ value: l.id, label: `${l.item}（${t(`projects.fundingSource.${l.source}`, { defaultValue: l.source })}）` }))} />
+          </Form.Item>
+          <Form.Item label={t("projects.amountYuan")} name="amount" rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}>
+            <Input inputMode="decimal" style={{ width: 110 }} />
+          </Form.Item>
+          <Form.Item label={t("projects.payee")} name="payee" rules={[{ required: true, whitespace: true }]}>
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item label={t("projects.purpose")} name="purpose">
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item label={t("projects.heldOn")} name="spent_on" rules={[{ required: true }]}>
+            <DatePicker />
+          </Form.Item>
+          <Form.Item label={t("projects.voucher")} name="voucher" rules={[{ required: true }]} valuePropName="fileList" getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}>
+            <Upload beforeUpload={() => false} maxCount={1} accept="application/pdf,image/jpeg,image/png,image/webp">
+              <Button icon={<UploadOutlined />}>{t("projects.voucher")}</Button>
+            </Upload>
+          </Form.Item>
+          <Button htmlType="submit" loading={add.isPending}>
+            {t("projects.addExpenditure")}
+          </Button>
+        </Form>
+      )}
     </>
   );
 }

@@ -41,7 +41,7 @@ export function Budget({ p }: { p: ProjectDetail }) {
             <Statistic title={t("projects.spent")} value={fenToYuan(b.spent_fen)} suffix="元" />
             <div>
               <div style={{ color: "#666" }}>{t("projects.executionRate")}</div>
-              <Progress type="circle" size={64} percent={Math.round(b.execution_rate_pct ?? 0)} />
+              <Progress type="circle" size={64} percent={b.execution_rate_pct ?? 0} format={() => (b.execution_rate_pct == null ? "—" : `${b.execution_rate_pct}%`)} />
             </div>
           </Space>
           {b.warnings.map((w) => (

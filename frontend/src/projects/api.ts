@@ -1,6 +1,8 @@
 /** The projects service through the gateway. */
 import { ifMatch, projectsApi, unwrap } from "../api/client";
 import type { components, operations } from "../api/gen/projects";
+import { problemFrom } from "../api/problem";
+import { session } from "../api/session";
 
 type S = components["schemas"];
 export type Project = S["ProjectPublic"];
@@ -64,3 +66,17 @@ export function yuanToFen(yuan: string | number): number {
 export function fenToYuan(fen: number): string {
   return (fen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
+
+/** Upload a voucher or report (raw body; the service reads Content-Type and ?filename=). */
+export async function uploadAttachment(projectId: string, file: File): Promise<S["AttachmentPublic"]> {
+  const url = new URL(`/api/projects/${projectId}/attachments`, globalThis.location.origin);
+  url.searchParams.set("filename", file.name);
+  const response = await session.fetch(
+    new Request(url, { method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" } }),
+  );
+  if (!response.ok) throw await problemFrom(response);
+  return (await response.json()) as S["AttachmentPublic"];
+}
+
+export const addExpenditure = (id: string, body: S["ExpenditureCreate"], key: string) =>
+  unwrap(projectsApi.POST("/projects/{project_id}/expenditures", { ...path(id), body, headers: { "Idempotency-Key": key } }));

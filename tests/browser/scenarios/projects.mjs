@@ -83,6 +83,33 @@ await run(async (browser, summary) => {
   await activity.getByRole("button", { name: "记录活动" }).click();
   await page.getByRole("cell", { name: "第一期育婴员培训班" }).waitFor();
 
+  // Money: a budget line of 5,000 yuan from local finance, then a payment of 1,234.50 yuan with its voucher.
+  await page.getByRole("tab", { name: "预算与支出" }).click();
+  const line = page.locator("form#budgetLine");
+  await line.getByLabel("资金来源").click();
+  await page.getByTitle("本级财政").click();
+  await line.getByLabel("支出科目").fill("培训讲师费");
+  await line.getByLabel("金额（元）").fill("5000");
+  await line.getByRole("button", { name: "添加预算" }).click();
+  await page.getByRole("row", { name: /培训讲师费/ }).first().waitFor();
+  const pay = page.locator("form#expenditure");
+  await pay.getByLabel("支出科目").click();
+  await page.getByTitle(/培训讲师费/).click();
+  await pay.getByLabel("金额（元）").fill("1234.50");
+  await pay.getByLabel("收款方").fill("广州市巾帼家政服务培训中心");
+  await pay.getByLabel("用途").fill("第一期育婴员培训讲师课酬");
+  await pay.locator("#expenditure_spent_on").click();
+  await page.keyboard.type("2026-11-12");
+  await page.keyboard.press("Tab");
+  await pay.locator("input[type=file]").setInputFiles({ name: "voucher.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n% voucher\n") });
+  await pay.getByRole("button", { name: "登记支出" }).click();
+  await page.getByRole("row", { name: /广州市巾帼家政服务培训中心/ }).waitFor();
+  const budgetRow = page.getByRole("row", { name: /培训讲师费/ }).first();
+  await budgetRow.getByRole("cell", { name: "1,234.50" }).waitFor();
+  await budgetRow.getByRole("cell", { name: "3,765.50" }).waitFor();
+  await budgetRow.getByRole("cell", { name: /24\.7\s*%/ }).waitFor();
+  await shot(page, "projects-03a-budget");
+
   await page.getByRole("tab", { name: "计划与进度" }).click();
   const row = page.getByRole("row", { name: /活动参与人次/ });
   await row.getByRole("cell", { name: "35", exact: true }).waitFor();

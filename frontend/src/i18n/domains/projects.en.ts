@@ -80,6 +80,8 @@ const projects: typeof projectsZh = {
   supervisors: "Supervisors",
   rectifications: "Rectifications",
   addVisit: "Record a visit",
+  voucher: "Voucher",
+  addExpenditure: "Record a payment",
   status: {
     draft: "Draft",
     submitted: "Submitted",

@@ -78,6 +78,8 @@ const projects = {
   supervisors: "督导人员",
   rectifications: "整改事项",
   addVisit: "记录督导",
+  voucher: "凭证",
+  addExpenditure: "登记支出",
   status: {
     draft: "草稿",
     submitted: "已申报",
