@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -25,10 +25,21 @@ $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 
 install: $(VENV)/.installed
 
-frontend:
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] && [ node_modules/.stamp -nt package-lock.json ] || { npm ci --no-audit --no-fund && touch node_modules/.stamp; }; } && npm run build; \
-	fi
+# The SPA: npm ci (when the lock changed), API types regenerated from the live OpenAPI documents, type-check, build.
+frontend: install
+	cd frontend && { [ -d node_modules ] && [ node_modules/.stamp -nt package-lock.json ] || { npm ci --no-audit --no-fund && touch node_modules/.stamp; }; }
+	cd frontend && ../$(PY) scripts/openapi.py && npm run --silent gen:api && npm run build
+
+frontend-test: frontend
+	cd frontend && npm test
+
+# Debian's chromium and the CJK fonts (without them every Chinese character renders as a box in screenshots).
+browser-deps:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+browser-test: install frontend browser-deps
+	HALFSKY_BROWSER_TESTS=1 $(VENV)/bin/pytest -q tests/browser $(PYTEST_ARGS)
 
 run: install frontend
 	$(PY) -m halfsky_gateway.stack
@@ -62,7 +73,7 @@ deploy-check: install
 	$(VENV)/bin/yamllint --strict -c deploy/.yamllint.yaml deploy/
 	$(PY) deploy/check.py
 
-test: lint typecheck deploy-check pytest
+test: lint typecheck deploy-check pytest frontend-test browser-test
 
 clean-data:
 	rm -rf .data
