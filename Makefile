@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -16,6 +16,7 @@ help:
 	@echo "make demo-data  load the demo region tree and demo users into a running database"
 	@echo "make migrate    apply every component's migrations"
 	@echo "make fmt        format the Python code"
+	@echo "make bench      province-scale data and load runs (BENCH_SCALE=0.05 for a quick one); see bench/README.md"
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +75,10 @@ deploy-check: install
 	$(PY) deploy/check.py
 
 test: lint typecheck deploy-check pytest frontend-test browser-test
+
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: installing Debian's package"; apt-get install -y wrk; }
+	$(PY) -m bench
 
 clean-data:
 	rm -rf .data
