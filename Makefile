@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data audit-check
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -16,6 +16,7 @@ help:
 	@echo "make demo-data  load the demo region tree and demo users into a running database"
 	@echo "make migrate    apply every component's migrations"
 	@echo "make fmt        format the Python code"
+	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +55,9 @@ pytest: install
 	$(VENV)/bin/pytest -q services gateway tests $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+audit-check: install
+	$(PY) -m halfsky_common.auditchain --server "$${DATABASE_URL:-postgresql://postgres@/postgres?host=$${HALFSKY_DATA_DIR:-$(CURDIR)/.data}/pg}"
 
 clean-data:
 	rm -rf .data
