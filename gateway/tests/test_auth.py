@@ -113,10 +113,13 @@ async def test_partner_client_gets_a_scoped_token(
     assert claims["org_path"] == "/44/4401/440106/" and claims["roles"] == ["partner"]
     bad = await client.post("/api/auth/token", data={**form, "client_secret": "nope"})
     assert bad.status_code == 401
-    # A partner token is not a staff session.
-    assert (
-        await client.get("/api/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
-    ).status_code == 403
+    # A partner token is not a staff session: no profile, no password to change, no region tree to browse.
+    partner = {"Authorization": f"Bearer {token['access_token']}"}
+    assert (await client.get("/api/auth/me", headers=partner)).status_code == 403
+    change = {"old_password": "Correct-horse-42", "new_password": "Another-horse-43"}
+    assert (await client.post("/api/auth/change-password", json=change, headers=partner)).status_code == 403
+    assert (await client.get("/api/org-units", headers=partner)).status_code == 403
+    assert (await client.get(f"/api/org-units/{tree.tianhe.id}/subtree", headers=partner)).status_code == 403
 
 
 async def test_password_policy_names_the_field(
