@@ -12,11 +12,12 @@ from jose import jwk
 from sqlalchemy import text
 
 from halfsky_common.app import PROBLEM_RESPONSES
-from halfsky_common.auth import ALGORITHM, TokenVerifier
+from halfsky_common.auth import ALGORITHM
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.observability import configure_logging, instrumentator
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
+from halfsky_gateway.auth import revocation
 from halfsky_gateway.auth.routes import router as auth_router
 from halfsky_gateway.clients.routes import router as clients_router
 from halfsky_gateway.config import Settings
@@ -56,9 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             read_timeout=settings.proxy_read_timeout,
             max_connections=settings.proxy_max_connections,
         )
+        reloader = await revocation.start(disabled, engine, settings.disabled_reload_seconds)
         try:
             yield
         finally:
+            await revocation.stop(reloader)
             await app.state.http.aclose()
             await engine.dispose()
 
@@ -74,8 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.verifier = TokenVerifier(
-        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    disabled = app.state.disabled = revocation.DisabledAccounts()
+    app.state.verifier = revocation.RevocationAwareVerifier(
+        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience, disabled=disabled
     )
     install_problem_handlers(app)
     configure_logging("gateway")
