@@ -14,6 +14,7 @@ from sqlalchemy import text
 from halfsky_common.app import PROBLEM_RESPONSES
 from halfsky_common.auth import ALGORITHM
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrumentator
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
@@ -120,8 +121,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.spa_dir is not None and (settings.spa_dir / "index.html").exists():
         app.mount("/", SPAFiles(directory=settings.spa_dir, html=True), name="spa")
 
-    # Added innermost first: the proxy sits right before the router; metrics see proxied calls too; request ids
-    # wrap everything.
+    # Added innermost first: the NUL guard for the gateway's own routes, then the proxy (the services guard what it
+    # forwards) right before it; metrics see proxied calls too; request ids wrap everything.
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
     metrics.instrument(app)  # after the proxy, so proxied calls are counted too
     app.add_middleware(
