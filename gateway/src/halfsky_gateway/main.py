@@ -20,6 +20,7 @@ from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_gateway.auth import revocation
 from halfsky_gateway.auth.routes import router as auth_router
+from halfsky_gateway.bodylimit import BodyLimitMiddleware
 from halfsky_gateway.clients.routes import router as clients_router
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits.routes import router as orgunits_router
@@ -121,9 +122,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.spa_dir is not None and (settings.spa_dir / "index.html").exists():
         app.mount("/", SPAFiles(directory=settings.spa_dir, html=True), name="spa")
 
-    # Added innermost first: the NUL guard for the gateway's own routes, then the proxy (the services guard what it
-    # forwards) right before it; metrics see proxied calls too; request ids wrap everything.
+    # Added innermost first: the NUL guard and the body limit for the gateway's own routes, then the proxy (which
+    # guards forwarded bodies itself) right before them; metrics see proxied calls too; request ids wrap everything.
     app.add_middleware(NulGuardMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
     metrics.instrument(app)  # after the proxy, so proxied calls are counted too
     app.add_middleware(
