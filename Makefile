@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench audit-check
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -17,6 +17,7 @@ help:
 	@echo "make migrate    apply every component's migrations"
 	@echo "make fmt        format the Python code"
 	@echo "make bench      province-scale data and load runs (BENCH_SCALE=0.05 for a quick one); see bench/README.md"
+	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +80,9 @@ test: lint typecheck deploy-check pytest frontend-test browser-test
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: installing Debian's package"; apt-get install -y wrk; }
 	$(PY) -m bench
+
+audit-check: install
+	$(PY) -m halfsky_common.auditchain --server "$${DATABASE_URL:-postgresql://postgres@/postgres?host=$${HALFSKY_DATA_DIR:-$(CURDIR)/.data}/pg}"
 
 clean-data:
 	rm -rf .data

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 from jose import jwt
+from sqlalchemy import text
 
 PASSWORD = "Correct-horse-42"
 
@@ -113,10 +114,13 @@ async def test_partner_client_gets_a_scoped_token(
     assert claims["org_path"] == "/44/4401/440106/" and claims["roles"] == ["partner"]
     bad = await client.post("/api/auth/token", data={**form, "client_secret": "nope"})
     assert bad.status_code == 401
-    # A partner token is not a staff session.
-    assert (
-        await client.get("/api/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
-    ).status_code == 403
+    # A partner token is not a staff session: no profile, no password to change, no region tree to browse.
+    partner = {"Authorization": f"Bearer {token['access_token']}"}
+    assert (await client.get("/api/auth/me", headers=partner)).status_code == 403
+    change = {"old_password": "Correct-horse-42", "new_password": "Another-horse-43"}
+    assert (await client.post("/api/auth/change-password", json=change, headers=partner)).status_code == 403
+    assert (await client.get("/api/org-units", headers=partner)).status_code == 403
+    assert (await client.get(f"/api/org-units/{tree.tianhe.id}/subtree", headers=partner)).status_code == 403
 
 
 async def test_password_policy_names_the_field(
@@ -151,3 +155,25 @@ async def test_sign_in_attempts_are_rate_limited_per_address_with_retry_after(
     r = await client.post("/api/auth/login", json={"username": "ghost-last", "password": "x" * 12})
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
     assert r.headers["content-type"] == "application/problem+json"
+
+
+async def test_logout_and_a_replayed_refresh_token_are_audited(
+    app: Any, client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    first = await login(name)
+    await client.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    await client.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})  # the replay
+    second = await login(name)
+    r = await client.post(
+        "/api/auth/logout", json={"refresh_token": second["refresh_token"]}, headers={"X-Request-ID": "bye-1"}
+    )
+    assert r.status_code == 204
+    async with app.state.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                text("SELECT action, actor_name, request_id, org_path FROM audit_log WHERE action <> 'auth.login'")
+            )
+        ).all()
+    assert [r[0] for r in rows] == ["auth.refresh_reused", "auth.logout"]
+    assert rows[1][2] == "bye-1" and rows[1][3] == "/44/4401/440106/"

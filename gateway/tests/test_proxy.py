@@ -147,3 +147,22 @@ async def test_security_headers_on_every_response(proxied: httpx.AsyncClient) ->
     r = await proxied.get("/health")
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+async def test_the_gateways_own_routes_refuse_oversized_bodies_and_nul(settings_factory: Any) -> None:
+    small = create_app(settings_factory(max_body_bytes=2000))
+    async with running(small) as client:
+        big = {"username": "x" * 3000, "password": "y"}
+        r = await client.post("/api/auth/login", json=big)
+        assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
+
+        async def stream() -> AsyncIterator[bytes]:
+            for _ in range(5):
+                yield b" " * 1000
+
+        streamed = await client.post("/api/auth/login", content=stream(), headers={"Content-Type": "application/json"})
+        assert streamed.status_code == 413
+        nul = await client.post("/api/auth/login", json={"username": "admin\x00", "password": "x" * 12})
+        assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "username"
+        fine = await client.post("/api/auth/login", json={"username": "nobody", "password": "x" * 12})
+        assert fine.status_code == 401

@@ -16,6 +16,9 @@ class Settings(ServiceSettings):
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     client_token_minutes: int = 15
+    disabled_reload_seconds: float = Field(
+        default=5.0, gt=0, description="How often each replica reloads disabled accounts, whose tokens it refuses."
+    )
     lockout_failures: int = 5
     lockout_minutes: int = 15
     password_min_length: int = 10

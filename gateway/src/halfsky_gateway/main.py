@@ -12,12 +12,15 @@ from jose import jwk
 from sqlalchemy import text
 
 from halfsky_common.app import PROBLEM_RESPONSES
-from halfsky_common.auth import ALGORITHM, TokenVerifier
+from halfsky_common.auth import ALGORITHM
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrumentator
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
+from halfsky_gateway.auth import revocation
 from halfsky_gateway.auth.routes import router as auth_router
+from halfsky_gateway.bodylimit import BodyLimitMiddleware
 from halfsky_gateway.clients.routes import router as clients_router
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits.routes import router as orgunits_router
@@ -56,9 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             read_timeout=settings.proxy_read_timeout,
             max_connections=settings.proxy_max_connections,
         )
+        reloader = await revocation.start(disabled, engine, settings.disabled_reload_seconds)
         try:
             yield
         finally:
+            await revocation.stop(reloader)
             await app.state.http.aclose()
             await engine.dispose()
 
@@ -74,8 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.verifier = TokenVerifier(
-        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    disabled = app.state.disabled = revocation.DisabledAccounts()
+    app.state.verifier = revocation.RevocationAwareVerifier(
+        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience, disabled=disabled
     )
     install_problem_handlers(app)
     configure_logging("gateway")
@@ -116,8 +122,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.spa_dir is not None and (settings.spa_dir / "index.html").exists():
         app.mount("/", SPAFiles(directory=settings.spa_dir, html=True), name="spa")
 
-    # Added innermost first: the proxy sits right before the router; metrics see proxied calls too; request ids
-    # wrap everything.
+    # Added innermost first: the NUL guard and the body limit for the gateway's own routes, then the proxy (which
+    # guards forwarded bodies itself) right before them; metrics see proxied calls too; request ids wrap everything.
+    app.add_middleware(NulGuardMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
     metrics.instrument(app)  # after the proxy, so proxied calls are counted too
     app.add_middleware(

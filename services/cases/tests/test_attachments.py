@@ -3,7 +3,7 @@
 import hashlib
 
 import httpx
-from cases_factories import YUEXIU, new_case, user
+from cases_factories import YUEXIU, case_payload, new_case, user
 from fastapi import FastAPI
 
 WORKER = user(["case_worker"], sub="cw-li")
@@ -47,3 +47,24 @@ async def test_size_and_type_are_checked(app: FastAPI, client: httpx.AsyncClient
     big = await client.post(url, files={"file": ("big.png", PNG + b"\x00" * limit, "image/png")}, headers=WORKER)
     assert big.status_code == 413
     assert len((await client.get(url, headers=WORKER)).json()) == 1
+
+
+async def test_text_with_nul_is_refused_naming_the_field_not_a_500(client: httpx.AsyncClient) -> None:
+    """PostgreSQL cannot store NUL: every way in gives 422 with the field, never a server error."""
+    body = case_payload()
+    body["victim"]["name"] = "王\x00芳"
+    r = await client.post("/cases", json=body, headers=WORKER)
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"field": "victim.name", "message": "contains the NUL character"}
+    ]
+    listed = await client.get("/cases", params={"q": "王\x00"}, headers=WORKER)
+    assert listed.status_code == 422 and listed.json()["errors"][0]["field"] == "q"
+    case = await new_case(client, WORKER)
+    url = f"/cases/{case['id']}/attachments"
+    upload = await client.post(
+        url, files={"file": ("伤情照片.png", PNG, "image/png")}, data={"description": "手臂\x00淤青"}, headers=WORKER
+    )
+    assert upload.status_code == 422 and upload.json()["errors"][0]["field"] == "description"
+    # An escaped backslash is text, not NUL, and goes through.
+    fine = await client.post("/cases", json=case_payload(summary="路径 C:\\u0000\\temp"), headers=WORKER)
+    assert fine.status_code == 201 and fine.json()["summary"] == "路径 C:\\u0000\\temp"

@@ -2,10 +2,15 @@
 
 import asyncio
 import re
+import uuid
 from datetime import UTC, datetime
 
 import httpx
 from cases_factories import TIANHE, YUEXIU, case_payload, partner, user
+
+from halfsky_cases.config import Settings
+from halfsky_cases.main import create_app
+from halfsky_common.testing import running
 
 CASE_WORKER = user(["case_worker"])
 
@@ -161,3 +166,26 @@ async def test_a_person_from_another_region_cannot_be_reused(client: httpx.Async
     r = await client.post("/cases", json=case_payload(victim=None, victim_id=there["victim_id"]), headers=CASE_WORKER)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "victim_id"
     assert (await client.get(f"/cases/persons/{there['victim_id']}", headers=CASE_WORKER)).status_code == 404
+
+
+async def test_partner_intake_is_rate_limited_per_client_with_retry_after(settings: Settings) -> None:
+    limited = create_app(settings.model_copy(update={"intake_limit_per_client": 3, "intake_window_seconds": 60}))
+    police = partner("cases:intake", client_id="gz-police")
+    court = partner("cases:intake", client_id="gz-court", agency="court")
+    async with running(limited) as client:
+
+        async def intake(headers: dict[str, str], body: object) -> httpx.Response:
+            return await client.post(
+                "/cases/intake", json=body, headers={**headers, "Idempotency-Key": uuid.uuid4().hex}
+            )
+
+        codes = [(await intake(police, case_payload(channel="partner_referral"))).status_code for _ in range(2)]
+        codes.append((await intake(police, {"summary": "no body to speak of"})).status_code)  # refused, yet counted
+        assert codes == [201, 201, 422]
+        over = await intake(police, case_payload(channel="partner_referral"))
+        assert over.status_code == 429
+        assert over.headers["content-type"] == "application/problem+json"
+        assert 1 <= int(over.headers["retry-after"]) <= 60
+        # Another client and the staff are not held back by this one.
+        assert (await intake(court, case_payload(channel="partner_referral"))).status_code == 201
+        assert (await intake(CASE_WORKER, case_payload())).status_code == 201

@@ -225,6 +225,11 @@ async def test_activities_and_their_photos(api, client: httpx.AsyncClient) -> No
         headers={**api.pm, "Content-Type": "application/x-msdownload"},
     )
     assert exe.status_code == 415
+    for declared, content in (("application/pdf", b"<html><script>alert(1)</script>"), ("image/png", b"MZ\x90\x00")):
+        disguised = await client.post(
+            f"/projects/{pid}/attachments?filename=x.pdf", content=content, headers={**api.pm, "Content-Type": declared}
+        )
+        assert disguised.status_code == 415 and disguised.json()["errors"][0]["field"] == "body"
     training = await client.post(f"/projects/{pid}/activities", headers=api.pm, json={**body, "photo_ids": []})
     sheet = await client.put(
         f"/projects/{pid}/activities/{training.json()['id']}/attendance",

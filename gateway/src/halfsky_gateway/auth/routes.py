@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from halfsky_common.audit import record
-from halfsky_common.auth import CurrentUser, Principal
+from halfsky_common.auth import Principal, StaffUser
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
 from halfsky_common.ratelimit import hit, too_many
@@ -149,10 +149,7 @@ async def logout(body: RefreshRequest, session: Session) -> None:
 
 
 @router.get("/me", response_model=Me, summary="Who the access token belongs to")
-async def me(principal: CurrentUser, session: Session) -> Me:
-    if principal.kind != "user":
-        raise Problem(403, "Only staff accounts have a profile.")
-
+async def me(principal: StaffUser, session: Session) -> Me:
     user, unit = await users.get_user(session, uuid.UUID(principal.id))
     return Me(
         id=str(user.id),
@@ -165,7 +162,7 @@ async def me(principal: CurrentUser, session: Session) -> Me:
 
 
 @router.post("/change-password", status_code=204, summary="Change your own password")
-async def change_password(body: PasswordChange, principal: CurrentUser, session: Session, request: Request) -> None:
+async def change_password(body: PasswordChange, principal: StaffUser, session: Session, request: Request) -> None:
 
     user, unit = await users.get_user(session, uuid.UUID(principal.id))
     if not verify_password(user.password_hash, body.old_password):

@@ -7,10 +7,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from halfsky_common.audit import record
+from halfsky_common.auth import Principal
 from halfsky_common.keys import sign_access_token
 from halfsky_common.problems import Problem
 from halfsky_gateway.auth.models import RefreshToken
 from halfsky_gateway.auth.passwords import fingerprint, new_secret
+from halfsky_gateway.base import AuditEntry
 from halfsky_gateway.clients.models import PartnerClient
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits.models import OrgUnit
@@ -84,6 +87,7 @@ async def rotate(session: AsyncSession, settings: Settings, token: str) -> tuple
         raise Problem(401, "The refresh token is not valid; sign in again.", code="invalid_grant")
     if row.revoked_at is not None or row.used_at is not None:
         await revoke_family(session, row.family_id)
+        await audit_user(session, row.user_id, "auth.refresh_reused", family=str(row.family_id))
         await session.commit()
         raise Problem(
             401, "The refresh token was already used; every session of that sign-in is now ended.", code="token_reused"
@@ -107,3 +111,25 @@ async def revoke(session: AsyncSession, token: str) -> None:
     ).scalar_one_or_none()
     if row is not None:
         await revoke_family(session, row.family_id)
+        await audit_user(session, row.user_id, "auth.logout", family=str(row.family_id))
+
+
+async def audit_user(session: AsyncSession, user_id: uuid.UUID, action: str, **detail: str) -> None:
+    """An audit row of a session event, with the token's owner as the actor (no access token is sent)."""
+    user = await session.get(User, user_id)
+    unit = await session.get(OrgUnit, user.org_unit_id) if user else None
+    if user is None or unit is None:
+        return
+    actor = Principal(
+        id=str(user.id), name=user.name, roles=frozenset(user.roles), org=str(unit.id), org_path=unit.path
+    )
+    record(
+        session,
+        AuditEntry,
+        actor=actor,
+        action=action,
+        entity_type="user",
+        entity_id=user.id,
+        org_path=unit.path,
+        **detail,
+    )

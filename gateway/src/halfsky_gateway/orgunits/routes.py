@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 
 from halfsky_common.audit import record
-from halfsky_common.auth import CurrentUser, Principal, ensure_visible, require_roles
+from halfsky_common.auth import Principal, StaffUser, ensure_visible, require_roles
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
@@ -32,7 +32,7 @@ def public(unit: OrgUnit, has_children: bool = False) -> OrgUnitPublic:
 @router.get("", response_model=list[OrgUnitPublic], summary="Children of a unit (roots without parent_id), or a search")
 async def list_units(
     session: Session,
-    user: CurrentUser,
+    user: StaffUser,
     parent_id: uuid.UUID | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -43,14 +43,14 @@ async def list_units(
 
 
 @router.get("/{unit_id}", response_model=OrgUnitPublic)
-async def get_unit(unit_id: uuid.UUID, session: Session, user: CurrentUser, response: Response) -> OrgUnitPublic:
+async def get_unit(unit_id: uuid.UUID, session: Session, user: StaffUser, response: Response) -> OrgUnitPublic:
     unit = await service.get_unit(session, unit_id)
     set_etag(response, unit.version)
     return public(unit)
 
 
 @router.get("/{unit_id}/children", response_model=list[OrgUnitPublic])
-async def unit_children(unit_id: uuid.UUID, session: Session, user: CurrentUser) -> list[OrgUnitPublic]:
+async def unit_children(unit_id: uuid.UUID, session: Session, user: StaffUser) -> list[OrgUnitPublic]:
     await service.get_unit(session, unit_id)
     return [public(u, has) for u, has in await service.children(session, parent_id=unit_id)]
 
@@ -59,7 +59,7 @@ async def unit_children(unit_id: uuid.UUID, session: Session, user: CurrentUser)
 async def unit_subtree(
     unit_id: uuid.UUID,
     session: Session,
-    user: CurrentUser,
+    user: StaffUser,
     depth: Annotated[int | None, Query(ge=0, le=5)] = None,
 ) -> list[OrgUnitPublic]:
     unit = await service.get_unit(session, unit_id)

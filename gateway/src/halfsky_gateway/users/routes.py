@@ -146,6 +146,8 @@ async def update_user(
         changes=changes,
     )
     await session.commit()
+    if body.disabled is not None:
+        request.app.state.disabled.set(str(user.id), disabled=body.disabled)
     set_etag(response, user.version)
     return public(user, unit)
 

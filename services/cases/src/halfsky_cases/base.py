@@ -4,6 +4,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
 
 from halfsky_common.audit import AuditEntryBase, audit_indexes
+from halfsky_common.ratelimit import RateCounterBase
 
 
 class Base(SQLModel, registry=registry()):
@@ -15,3 +16,9 @@ class AuditEntry(AuditEntryBase, Base, table=True):
 
     __tablename__ = "audit_log"
     __table_args__ = audit_indexes("audit_log")
+
+
+class RateCounter(RateCounterBase, Base, table=True):
+    """Intake attempts per partner client, shared by every replica."""
+
+    __tablename__ = "rate_counter"

@@ -25,6 +25,8 @@ class Settings(ServiceSettings):
     duplicate_window_days: int = Field(default=90, ge=1)
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     export_max_rows: int = Field(default=10_000, ge=1)
+    intake_limit_per_client: int = Field(default=60, ge=1, description="Intake requests per partner client and window.")
+    intake_window_seconds: int = Field(default=60, ge=1)
 
     @property
     def attachments_dir(self) -> Path:

@@ -2,7 +2,7 @@
 
 from halfsky_cases.actions.models import CaseAction
 from halfsky_cases.attachments.models import Attachment
-from halfsky_cases.base import AuditEntry, Base
+from halfsky_cases.base import AuditEntry, Base, RateCounter
 from halfsky_cases.cases.models import Case, CaseEvent, CaseLink, CaseNumberCounter, CaseParty, RiskAssessment
 from halfsky_cases.idempotency.models import IdempotencyRecord
 from halfsky_cases.legal.models import LegalMeasure
@@ -27,6 +27,7 @@ __all__ = [
     "LegalMeasure",
     "Partner",
     "Person",
+    "RateCounter",
     "Referral",
     "RiskAssessment",
     "ServicePoint",

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from halfsky_common.auth import TokenVerifier
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrument
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
@@ -62,6 +63,7 @@ def create_service_app(
     install_problem_handlers(app)
     configure_logging(name)
     instrument(app)
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
 

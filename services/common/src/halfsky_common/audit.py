@@ -1,4 +1,4 @@
-"""The append-only audit trail: who did what to which record, when, under which request."""
+"""The append-only audit trail: who did what to which record, when, under which request (hash-chained)."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,20 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class AuditEntryBase(SQLModel):
+class HashChained(SQLModel):
+    """The hash-chain columns (see `halfsky_common.auditchain`): the table's insert trigger sets them, never the app."""
+
+    chain_seq: int | None = Field(default=None, sa_type=BigInteger)  # type: ignore[call-overload]
+    prev_hash: str | None = Field(default=None, max_length=64)
+    row_hash: str | None = Field(default=None, max_length=64)
+
+
+def chain_index(table_name: str) -> Index:
+    """One row per place in the chain: two writers that raced past the lock would fail loudly, not fork it."""
+    return Index(f"uq_{table_name}_chain_seq", "chain_seq", unique=True)
+
+
+class AuditEntryBase(HashChained):
     """Columns of every service's `audit_log` table; subclass it with `table=True` in the service's registry."""
 
     # sa_type, not sa_column: a Column object would be shared by every service's subclass.
@@ -37,6 +50,7 @@ def audit_indexes(table_name: str) -> tuple[Index, ...]:
     return (
         Index(f"ix_{table_name}_entity", "entity_type", "entity_id"),
         Index(f"ix_{table_name}_at", "at"),
+        chain_index(table_name),
     )
 
 

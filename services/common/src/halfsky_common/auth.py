@@ -138,6 +138,16 @@ def current_principal(request: Request) -> Principal:
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
+async def staff_principal(principal: CurrentUser) -> Principal:
+    """Staff accounts only: a partner or service client may use just the routes its scopes name."""
+    if principal.kind != "user":
+        raise Problem(403, "This needs a staff account; a client may use only the routes its scopes grant.")
+    return principal
+
+
+StaffUser = Annotated[Principal, Depends(staff_principal)]
+
+
 def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through only principals holding one of these roles (admin always passes)."""
     allowed = set(roles) | {"admin"}

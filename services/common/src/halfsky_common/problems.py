@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("halfsky.problems")
@@ -137,6 +137,15 @@ def install_problem_handlers(app: FastAPI) -> None:
             "The database is unavailable; retry shortly.",
             headers={"Retry-After": "2"},
             instance=request.url.path,
+        )
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # A value that passed validation yet the database refuses (out of range, text it cannot hold): the
+        # caller's input, so 4xx — the last line behind the models' own limits.
+        log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem_response(
+            422, "A value cannot be stored: out of range or not valid text.", instance=request.url.path
         )
 
     @app.exception_handler(Exception)

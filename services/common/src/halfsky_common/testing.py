@@ -116,8 +116,12 @@ def _b64json(data: dict[str, Any]) -> str:
     return _b64(json.dumps(data).encode())
 
 
-def forged_tokens(public_key_pem: str) -> dict[str, str]:
-    """Tokens every service must refuse with 401: each breaks one rule of verification."""
+def forged_tokens(public_key_pem: str, private_key_pem: str | None = None) -> dict[str, str]:
+    """Tokens every service must refuse with 401: each breaks one rule of verification.
+
+    Give the issuer's real private key (the running stack's) and the signed ones carry a valid signature, so only
+    the rule they break can refuse them; without it they are signed with the test key.
+    """
     claims = {
         "iss": "halfsky-gateway",
         "aud": "halfsky",
@@ -132,16 +136,22 @@ def forged_tokens(public_key_pem: str) -> dict[str, str]:
     head = _b64json({"alg": "HS256", "typ": "JWT"})
     body = _b64json(claims)
     hs256_sig = _b64(hmac.new(public_key_pem.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
-    weak = make_token(roles=["hotline_operator"])
+
+    def signed(**overrides: Any) -> str:
+        return make_token(private_key_pem=private_key_pem, **overrides)
+
+    weak = signed(roles=["hotline_operator"])
     weak_head, _, weak_sig = weak.split(".")
     swapped = _b64json({**jwt.get_unverified_claims(weak), "roles": ["admin"]})
     other_private, _ = generate_key_pair()
     return {
         "alg_none": f"{_b64json({'alg': 'none', 'typ': 'JWT'})}.{body}.",
         "hs256_with_public_key": f"{head}.{body}.{hs256_sig}",
-        "expired": make_token(ttl=timedelta(minutes=-5)),
-        "wrong_audience": make_token(aud="someone-else"),
-        "wrong_issuer": make_token(iss="evil-issuer"),
+        "expired": signed(ttl=timedelta(minutes=-5)),
+        "not_yet_valid": signed(nbf=4_000_000_000 - 60),
+        "wrong_audience": signed(aud="someone-else"),
+        "wrong_issuer": signed(iss="evil-issuer"),
+        "no_org_path": signed(org_path=""),
         "other_key": make_token(private_key_pem=other_private),
         "garbage": "not.a.token",
         # A real signature over a hotline operator's claims, with the payload swapped for an admin's.

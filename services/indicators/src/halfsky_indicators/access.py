@@ -6,7 +6,7 @@ from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common.audit import record
-from halfsky_common.auth import CurrentUser, Principal, require_roles
+from halfsky_common.auth import Principal, StaffUser, require_roles
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.base import AuditEntry
 
@@ -14,7 +14,7 @@ READ_DATA = ("leader", "statistician", "auditor")  # values, analytics, reports 
 ENTER_DATA = ("statistician",)  # data entry, import, submit, pulls
 EDIT_CATALOGUE = ("statistician",)  # elements, data sets, plans, indicators, targets, rules
 
-Anyone = CurrentUser
+Anyone = StaffUser  # the catalogue is for staff; clients read only the feeds their scopes grant
 DataReader = Annotated[Principal, Depends(require_roles(*READ_DATA))]
 DataEditor = Annotated[Principal, Depends(require_roles(*ENTER_DATA))]
 CatalogueEditor = Annotated[Principal, Depends(require_roles(*EDIT_CATALOGUE))]

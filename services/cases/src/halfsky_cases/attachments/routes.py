@@ -53,7 +53,7 @@ async def upload(
     settings: AppSettings,
     user: Annotated[Principal, Depends(can_handle)],
     file: Annotated[UploadFile, File()],
-    description: Annotated[str, Form(max_length=500)] = "",
+    description: Annotated[str, Form(max_length=500, pattern=r"^[^\x00]*$")] = "",
 ) -> AttachmentPublic:
     case = await get_case(session=session, principal=user, case_id=case_id)
     data = await file.read(settings.attachment_max_bytes + 1)

@@ -16,6 +16,7 @@ from halfsky_cases.cases.enums import Category, Channel, RiskLevel, Status
 from halfsky_cases.cases.intake import intake_case
 from halfsky_cases.cases.listing import CaseFilters, case_query, sort_keys
 from halfsky_cases.cases.models import RiskAssessment
+from halfsky_cases.cases.ratelimit import LimitedIntake
 from halfsky_cases.cases.schemas import (
     AssignmentIn,
     CaseCreate,
@@ -34,7 +35,7 @@ from halfsky_cases.deps import AppSettings, Cipher, OrgCode
 from halfsky_cases.idempotency import service as idempotency
 from halfsky_cases.protection.access_log import log_reveal
 from halfsky_common.audit import utcnow
-from halfsky_common.auth import Principal, require_roles, require_scope
+from halfsky_common.auth import Principal, require_roles
 from halfsky_common.concurrency import check_if_match, etag, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, paginate
@@ -45,7 +46,6 @@ router = APIRouter(tags=["cases"])
 Reader = Annotated[Principal, Depends(can_read)]
 Handler = Annotated[Principal, Depends(can_handle)]
 StaffIntake = Annotated[Principal, Depends(require_roles(*INTAKE_ROLES))]
-AnyIntake = Annotated[Principal, Depends(require_scope("cases:intake", *INTAKE_ROLES))]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
@@ -138,7 +138,7 @@ async def intake(
     session: Session,
     cipher: Cipher,
     settings: AppSettings,
-    user: AnyIntake,
+    user: LimitedIntake,
     org_code: OrgCode,
     body: CaseCreate,
     idempotency_key: IdempotencyKey = None,

@@ -14,6 +14,7 @@ from halfsky_cases.cases.service import is_overdue
 from halfsky_cases.parties.models import Person
 from halfsky_cases.protection.crypto import FieldCipher, mask_id_number, mask_phone
 from halfsky_common.audit import utcnow
+from halfsky_common.spreadsheet import safe_cell
 
 COLUMNS = (
     ("number", "案件编号"),
@@ -56,13 +57,8 @@ def rows(*, cases: Sequence[Case], victims: dict[uuid.UUID, Person], cipher: Fie
             "victim_phone": mask_phone(cipher.decrypt("phone", victim.phone_enc)) or "",
             "victim_id_number": mask_id_number(cipher.decrypt("id_number", victim.id_number_enc)) or "",
         }
-        out.append([_safe(values[name]) for name, _ in COLUMNS])
+        out.append([safe_cell(values[name]) for name, _ in COLUMNS])
     return out
-
-
-def _safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def to_csv(table: list[list[str]]) -> bytes:

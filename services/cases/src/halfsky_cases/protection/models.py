@@ -1,4 +1,4 @@
-"""The access log: every time someone saw a victim's ID number, phone, address or an attachment in full."""
+"""The access log: who saw a victim's ID number, phone, address or an attachment in full (append-only, chained)."""
 
 import uuid
 from datetime import datetime
@@ -9,15 +9,16 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 from halfsky_cases.base import Base
-from halfsky_common.audit import utcnow
+from halfsky_common.audit import HashChained, chain_index, utcnow
 
 
-class AccessLog(Base, table=True):
+class AccessLog(HashChained, Base, table=True):
     __tablename__ = "access_log"
     __table_args__ = (
         Index("ix_access_log_org_path", "org_path", postgresql_ops={"org_path": "text_pattern_ops"}),
         Index("ix_access_log_case", "case_id", "at"),
         Index("ix_access_log_actor", "actor_id", "at"),
+        chain_index("access_log"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlmodel import col
 
-from halfsky_common.auth import CurrentUser, visible_to
+from halfsky_common.auth import StaffUser, visible_to
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
@@ -102,7 +102,7 @@ async def act(
     period: str,
     action: Action,
     session: Session,
-    user: CurrentUser,
+    user: StaffUser,
     request: Request,
     response: Response,
     body: StepBody | None = None,

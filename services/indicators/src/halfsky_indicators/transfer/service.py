@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem
+from halfsky_common.spreadsheet import safe_cell
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys
@@ -184,4 +185,4 @@ async def export_rows(
         stmt = stmt.where(col(DataValue.source) == source)
     result = await session.stream(stmt.execution_options(yield_per=1000))
     async for code, path, period, value, comment in result:
-        yield [code, code_of(path), period, str(plain(Decimal(value))), comment]
+        yield [code, code_of(path), period, str(plain(Decimal(value))), safe_cell(comment)]

@@ -14,18 +14,27 @@ from halfsky_projects.base import AuditEntry
 from halfsky_projects.projects.models import Project
 
 MAX_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES = frozenset(
-    {
-        "application/pdf",
-        "image/jpeg",
-        "image/png",
-        "image/webp",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/msword",
-        "application/vnd.ms-excel",
-    }
-)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc and .xls
+ZIP = b"PK\x03\x04"  # the container of .docx and .xlsx
+# Declared type → the leading bytes a real file of that type starts with (WebP: RIFF, size, WEBP).
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (ZIP,),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (ZIP,),
+    "application/msword": (OLE,),
+    "application/vnd.ms-excel": (OLE,),
+}
+ALLOWED_TYPES = frozenset(SIGNATURES)
+
+
+def matches(kind: str, data: bytes) -> bool:
+    """True when the bytes begin as a file of the declared type does (an HTML page called a PDF does not)."""
+    if kind == "image/webp":
+        return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    return data.startswith(SIGNATURES[kind])
 
 
 async def store(
@@ -46,6 +55,12 @@ async def store(
         raise Problem(422, "The file is empty.", errors=[field_error("body", "empty")])
     if len(data) > MAX_BYTES:
         raise Problem(413, f"Files are limited to {MAX_BYTES // (1024 * 1024)} MB.")
+    if not matches(kind, data):
+        raise Problem(
+            415,
+            f"The file's content is not {kind}.",
+            errors=[field_error("body", "content does not match Content-Type")],
+        )
     attachment = Attachment(
         project_id=project.id,
         org_path=project.org_path,

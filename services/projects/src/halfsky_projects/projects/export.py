@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem
+from halfsky_common.spreadsheet import safe_cell
 from halfsky_projects.projects.models import Project
 from halfsky_projects.projects.service import ProjectFilters, list_statement
 
@@ -49,7 +50,7 @@ def _cell(value: Any) -> Any:
         return "是" if value else "否"
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value
+    return safe_cell(value)
 
 
 def to_csv(table: list[list[Any]]) -> Iterator[str]:
