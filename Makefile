@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data audit-check
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data audit-check fuzz
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -17,6 +17,7 @@ help:
 	@echo "make migrate    apply every component's migrations"
 	@echo "make fmt        format the Python code"
 	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
+	@echo "make fuzz       schemathesis at length against every service through the gateway (~15 minutes)"
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,11 @@ pytest: install
 	$(VENV)/bin/pytest -q services gateway tests $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+fuzz: install
+	HALFSKY_FUZZ_EXAMPLES=$${HALFSKY_FUZZ_EXAMPLES:-60} HALFSKY_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	HALFSKY_FUZZ_SEED=$${HALFSKY_FUZZ_SEED:-random} HALFSKY_FUZZ_MAX_TIME=$${HALFSKY_FUZZ_MAX_TIME:-240} \
+	$(VENV)/bin/pytest -q tests/security/test_fuzz.py $(PYTEST_ARGS)
 
 audit-check: install
 	$(PY) -m halfsky_common.auditchain --server "$${DATABASE_URL:-postgresql://postgres@/postgres?host=$${HALFSKY_DATA_DIR:-$(CURDIR)/.data}/pg}"
