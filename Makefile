@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench audit-check
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench audit-check fuzz
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -18,6 +18,7 @@ help:
 	@echo "make fmt        format the Python code"
 	@echo "make bench      province-scale data and load runs (BENCH_SCALE=0.05 for a quick one); see bench/README.md"
 	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
+	@echo "make fuzz       schemathesis at length against every service through the gateway (~15 minutes)"
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -80,6 +81,11 @@ test: lint typecheck deploy-check pytest frontend-test browser-test
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: installing Debian's package"; apt-get install -y wrk; }
 	$(PY) -m bench
+
+fuzz: install
+	HALFSKY_FUZZ_EXAMPLES=$${HALFSKY_FUZZ_EXAMPLES:-60} HALFSKY_FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+	HALFSKY_FUZZ_SEED=$${HALFSKY_FUZZ_SEED:-random} HALFSKY_FUZZ_MAX_TIME=$${HALFSKY_FUZZ_MAX_TIME:-240} \
+	$(VENV)/bin/pytest -q tests/security/test_fuzz.py $(PYTEST_ARGS)
 
 audit-check: install
 	$(PY) -m halfsky_common.auditchain --server "$${DATABASE_URL:-postgresql://postgres@/postgres?host=$${HALFSKY_DATA_DIR:-$(CURDIR)/.data}/pg}"
