@@ -60,6 +60,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         pytest.fail("frontend/dist is missing: run `make frontend` first")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` first")
+    for stale in ARTIFACTS.glob("FAILED-*.png"):
+        stale.unlink()  # failure screenshots of an earlier run would mislead
     data_dir = tmp_path_factory.mktemp("stack")
     ports = {name: free_port() for name in ("gateway", *SERVICES)}
     os.environ.setdefault("HALFSKY_DEMO_PASSWORD", DEMO_PASSWORD)

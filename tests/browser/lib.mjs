@@ -101,3 +101,9 @@ export async function run(body) {
 export function label(text) {
   return new RegExp(`^${[...text].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s?")}$`);
 }
+
+export async function signOut(page) {
+  await page.getByTestId("header-user").click();
+  await page.getByRole("menuitem", { name: "退出登录" }).click();
+  await page.waitForURL(/\/login$/);
+}

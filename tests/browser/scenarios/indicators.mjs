@@ -1,6 +1,6 @@
 // Two streets' quarterly training figures are entered (with a validation message on a bad value) and submitted,
 // the district leader approves both, and analytics shows the district's aggregate and the streets on the chart.
-import { BASE_URL, DEMO_PASSWORD, assert, label, loginOk, newPage, run, shot } from "../lib.mjs";
+import { BASE_URL, DEMO_PASSWORD, assert, label, loginOk, newPage, run, shot, signOut } from "../lib.mjs";
 
 const PERIOD = "2026Q4";
 const STREETS = [
@@ -8,12 +8,6 @@ const STREETS = [
   { code: "440106002", path: "/44/4401/440106/440106002/", name: "员村街道", values: ["80", "3", "30"] },
 ];
 const ANALYTICS = `${BASE_URL}/indicators/analytics?indicators=E-TRAINED&periods=${PERIOD}&orgs=/44/4401/440106/&approved_only=true`;
-
-async function signOut(page) {
-  await page.getByTestId("header-user").click();
-  await page.getByRole("menuitem", { name: "退出登录" }).click();
-  await page.waitForURL(/\/login$/);
-}
 
 /** The district's approved total of E-TRAINED in the analytics table (0 when there is none yet). */
 async function districtTotal(page) {

@@ -1,14 +1,8 @@
 // A project manager applies for a project, the district leader reviews and approves it (立项), the manager starts
 // it, sets targets, records a training, and the plan chart shows the actual against the target.
-import { DEMO_PASSWORD, assert, label, loginOk, newPage, run, shot } from "../lib.mjs";
+import { DEMO_PASSWORD, assert, label, loginOk, newPage, run, shot, signOut } from "../lib.mjs";
 
 const NAME = "天河区巾帼家政技能培训";
-
-async function signOut(page) {
-  await page.getByTestId("header-user").click();
-  await page.getByRole("menuitem", { name: "退出登录" }).click();
-  await page.waitForURL(/\/login$/);
-}
 
 async function act(page, action, status) {
   await page.getByRole("button", { name: label(action) }).click();
