@@ -7,6 +7,8 @@ import httpx
 from indicators_factories import GZ_LEADER, STATS, TH_LEADER, YX_STATS, folic_catalogue, user
 from sqlalchemy import text
 
+from halfsky_indicators.analytics import table as analytics_table
+
 FORM = "/indicators/forms/folic/440106001/2010"
 STREET_LEADER = user(["leader"], "/44/4401/440106/440106001/", name="街道主席")
 
@@ -115,6 +117,27 @@ async def test_approved_only_analytics_count_approved_values(client: httpx.Async
     async with app.state.engine.connect() as conn:
         actions = (await conn.execute(text("SELECT action FROM audit_log ORDER BY id"))).scalars().all()
     assert actions[-3:] == ["form.save", "report.submit", "report.approve"]
+
+
+async def test_a_rebuild_refills_the_analytics_table_as_the_writes_left_it(client: httpx.AsyncClient, app: Any) -> None:
+    etag = (await act(client, "submit", await saved(client), STATS)).headers["etag"]
+    await act(client, "approve", etag, TH_LEADER)
+    other = "/indicators/forms/folic/440106002/2010"  # saved, never approved
+    r = await client.put(other, json={"values": [{"element": "folic_due", "value": 500}]}, headers=STATS)
+    assert r.status_code == 200
+    query = text("SELECT data_value_id, l3, l4, period_start, value, approved FROM analytics_value ORDER BY 1")
+    async with app.state.engine.connect() as conn:
+        kept = (await conn.execute(query)).all()
+    assert sorted(row.approved for row in kept) == [False, True, True]
+    async with app.state.sessionmaker() as session:
+        assert await analytics_table.rebuild(session) == 3
+        await session.commit()
+    async with app.state.engine.connect() as conn:
+        assert (await conn.execute(query)).all() == kept
+        indexes = (
+            await conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'analytics_value'"))
+        ).scalars()
+        assert {f"ix_analytics_value_l{n}" for n in range(1, 6)} <= set(indexes)
 
 
 async def test_reports_are_listed_within_the_region(client: httpx.AsyncClient) -> None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from halfsky_cases.cases.models import Case, CaseLink
@@ -12,14 +13,19 @@ from halfsky_cases.parties.models import Person
 
 
 async def find_and_link(*, session: AsyncSession, case: Case, victim: Person, window_days: int) -> list[Case]:
-    """Link `case` to earlier or later cases whose victim matches, received within `window_days` of it."""
-    matches = [col(Case.victim_id) == victim.id]
+    """Link `case` to earlier or later cases whose victim matches, received within `window_days` of it.
+
+    The matching people are found first (each condition has its index), then their cases: an OR across the
+    joined case and person tables can use no index and read every person (250 ms at 100,000 cases).
+    """
+    same = aliased(Person)  # its own FROM, not correlated with the joined victim below
+    matches = [col(same.id) == victim.id]
     if victim.phone_hash:
-        matches.append(col(Person.phone_hash) == victim.phone_hash)
+        matches.append(col(same.phone_hash) == victim.phone_hash)
     if victim.id_number_hash:
-        matches.append(col(Person.id_number_hash) == victim.id_number_hash)
+        matches.append(col(same.id_number_hash) == victim.id_number_hash)
     if victim.birth_date is not None:
-        matches.append(and_(col(Person.name) == victim.name, col(Person.birth_date) == victim.birth_date))
+        matches.append(and_(col(same.name) == victim.name, col(same.birth_date) == victim.birth_date))
     window = timedelta(days=window_days)
     rows = (
         await session.execute(
@@ -28,7 +34,7 @@ async def find_and_link(*, session: AsyncSession, case: Case, victim: Person, wi
             .where(
                 col(Case.id) != case.id,
                 col(Case.received_at).between(case.received_at - window, case.received_at + window),
-                or_(*matches),
+                col(Case.victim_id).in_(select(col(same.id)).where(or_(*matches))),
             )
         )
     ).all()

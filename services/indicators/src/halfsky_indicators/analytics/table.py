@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Date, ForeignKey, Index, Text, and_, select, true, tuple_
+from sqlalchemy import Column, ColumnElement, Date, ForeignKey, Index, Text, and_, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, col
@@ -28,7 +28,8 @@ from halfsky_indicators.analytics.queries import (
     statements,
 )
 from halfsky_indicators.base import AMOUNT, Base
-from halfsky_indicators.entry.models import DataValue
+from halfsky_indicators.datasets.models import DataSetElement
+from halfsky_indicators.entry.models import DataSetReport, DataValue, ReportStatus
 from halfsky_indicators.orgpaths import depth
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -113,9 +114,53 @@ async def refresh_elements(session: AsyncSession, element_ids: Sequence[uuid.UUI
         await refresh(session, col(DataValue.element_id).in_(element_ids))
 
 
+def _approved_keys() -> Any:
+    """(element, unit, period) of every value an approved report holds, once each: approvals as one set to join."""
+    return (
+        select(col(DataSetElement.element_id), col(DataSetReport.org_path), col(DataSetReport.period))
+        .join(DataSetElement, col(DataSetElement.data_set_id) == col(DataSetReport.data_set_id))
+        .where(col(DataSetReport.status) == ReportStatus.approved)
+        .distinct()
+        .subquery("approved")
+    )
+
+
 async def rebuild(session: AsyncSession) -> int:
-    """Refill the whole table from the data values."""
-    return await refresh(session, true())
+    """Refill the whole table from the data values, in one set-based pass.
+
+    Row-by-row upserts with a per-row approval lookup took about 45 µs a value (45 minutes for 60 million); instead
+    the table is emptied, its indexes dropped, filled with the approvals joined in bulk, and its indexes built
+    again. The table is locked until the transaction ends: analytics reads on the table wait for a rebuild.
+    """
+    await session.execute(text("SET LOCAL work_mem = '256MB'"))
+    await session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    await session.execute(text(f"TRUNCATE {AnalyticsValue.__tablename__}"))
+    conn = await session.connection()
+    indexes = sorted(AnalyticsValue.__table__.indexes, key=lambda i: str(i.name))  # type: ignore[attr-defined]
+    for index in indexes:
+        await conn.run_sync(index.drop)
+    approved = _approved_keys()
+    matches = and_(
+        approved.c.element_id == col(DataValue.element_id),
+        approved.c.org_path == col(DataValue.org_path),
+        approved.c.period == col(DataValue.period),
+    )
+    source = select(
+        col(DataValue.id),
+        col(DataValue.element_id),
+        col(DataValue.org_path),
+        *[ancestor_sql(DataValue.org_path, n) for n in LEVELS],
+        col(DataValue.period_start),
+        col(DataValue.period_end),
+        col(DataValue.value),
+        or_(col(DataValue.source) != "manual", approved.c.element_id.is_not(None)),
+    ).outerjoin(approved, matches)
+    names = ["data_value_id", "element_id", "org_path", *[f"l{n}" for n in LEVELS]]
+    names += ["period_start", "period_end", "value", "approved"]
+    result = await session.execute(insert(AnalyticsValue).from_select(names, source))
+    for index in indexes:
+        await conn.run_sync(index.create)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def keyed_table(req: Request, at_depth: int, element_ids: Sequence[uuid.UUID]) -> Any:
