@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("halfsky.problems")
@@ -147,6 +147,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             422, "A value cannot be stored: out of range or not valid text.", instance=request.url.path
         )
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A duplicate or a dangling reference the route did not check for (or lost a race on): a conflict with
+        # what is stored, not a server fault.
+        log.warning("constraint refused a write on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem_response(409, "This conflicts with a record that exists already.", instance=request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
