@@ -8,7 +8,7 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend clean-data audit-check fuzz
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench audit-check fuzz
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
@@ -16,6 +16,7 @@ help:
 	@echo "make demo-data  load the demo region tree and demo users into a running database"
 	@echo "make migrate    apply every component's migrations"
 	@echo "make fmt        format the Python code"
+	@echo "make bench      province-scale data and load runs (BENCH_SCALE=0.05 for a quick one); see bench/README.md"
 	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
 	@echo "make fuzz       schemathesis at length against every service through the gateway (~15 minutes)"
 
@@ -27,10 +28,21 @@ $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 
 install: $(VENV)/.installed
 
-frontend:
-	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] && [ node_modules/.stamp -nt package-lock.json ] || { npm ci --no-audit --no-fund && touch node_modules/.stamp; }; } && npm run build; \
-	fi
+# The SPA: npm ci (when the lock changed), API types regenerated from the live OpenAPI documents, type-check, build.
+frontend: install
+	cd frontend && { [ -d node_modules ] && [ node_modules/.stamp -nt package-lock.json ] || { npm ci --no-audit --no-fund && touch node_modules/.stamp; }; }
+	cd frontend && ../$(PY) scripts/openapi.py && npm run --silent gen:api && npm run build
+
+frontend-test: frontend
+	cd frontend && npm test
+
+# Debian's chromium and the CJK fonts (without them every Chinese character renders as a box in screenshots).
+browser-deps:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+browser-test: install frontend browser-deps
+	HALFSKY_BROWSER_TESTS=1 $(VENV)/bin/pytest -q tests/browser $(PYTEST_ARGS)
 
 run: install frontend
 	$(PY) -m halfsky_gateway.stack
@@ -55,7 +67,20 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest -q services gateway tests $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+# deploy/: Dockerfiles (hadolint), shell scripts (shellcheck), YAML (yamllint), the Kubernetes manifests rendered and
+# validated against the schemas (kubernetes-validate) and everything cross-checked with the code (deploy/check.py).
+.PHONY: deploy-check
+deploy-check: install
+	$(VENV)/bin/hadolint --config deploy/.hadolint.yaml deploy/docker/*.Dockerfile
+	$(VENV)/bin/shellcheck -x deploy/*.sh deploy/docker/*.sh deploy/compose/*.sh
+	$(VENV)/bin/yamllint --strict -c deploy/.yamllint.yaml deploy/
+	$(PY) deploy/check.py
+
+test: lint typecheck deploy-check pytest frontend-test browser-test
+
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: installing Debian's package"; apt-get install -y wrk; }
+	$(PY) -m bench
 
 fuzz: install
 	HALFSKY_FUZZ_EXAMPLES=$${HALFSKY_FUZZ_EXAMPLES:-60} HALFSKY_FUZZ_PHASES=examples,coverage,fuzzing,stateful \

@@ -20,3 +20,10 @@ async def test_forged_token_is_401(client: httpx.AsyncClient, kind: str, path: s
 async def test_jwks_publishes_the_verification_key(client: httpx.AsyncClient) -> None:
     keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256" and keys[0]["use"] == "sig"
+
+
+async def test_migrations_match_models(db_url: str) -> None:
+    from halfsky_common.testing import schema_drift
+    from halfsky_gateway.models import Base
+
+    assert await schema_drift(db_url, Base.metadata) == []

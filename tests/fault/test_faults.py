@@ -5,6 +5,7 @@ import signal
 import threading
 import time
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -182,3 +183,19 @@ def test_concurrent_edits_of_one_case_and_one_project_one_wins(stack: Stack) -> 
     purl = f"{stack.base_url}/api/projects/{project.json()['id']}"
     petag = httpx.get(purl, headers=manager).headers["etag"]
     assert _race(purl, petag, [{"name": f"家政培训 {i}"} for i in range(5)], manager) == [200, 412, 412, 412, 412]
+
+
+def test_concurrent_saves_of_one_data_value_one_wins(stack: Stack) -> None:
+    stats = token(stack, "th_stats")
+    form = f"{stack.base_url}/api/indicators/forms/folic_annual/440106001/2025"
+    current = httpx.get(form, headers=stats)
+    assert current.status_code == 200, current.text
+    etag = current.headers["etag"]
+    elements = [v["element"] for v in current.json()["values"]]
+    bodies = [{"values": [{"element": elements[0], "value": str(1000 + i)}]} for i in range(5)]
+    with concurrent.futures.ThreadPoolExecutor(5) as pool:
+        futures = [pool.submit(httpx.put, form, json=b, headers={**stats, "If-Match": etag}) for b in bodies]
+        codes = sorted(f.result().status_code for f in futures)
+    assert codes == [200, 412, 412, 412, 412]
+    saved = httpx.get(form, headers=stats).json()["values"][0]["value"]
+    assert Decimal(saved) in {Decimal(1000 + i) for i in range(5)}

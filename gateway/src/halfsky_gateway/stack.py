@@ -49,6 +49,7 @@ class Stack:
     demo: bool = True
     db_prefix: str = ""  # tests on a shared external server keep their databases apart with it
     extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    workers: dict[str, int] = field(default_factory=dict)  # uvicorn worker processes per component (default 1)
     admin_password: str | None = None
     urls: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -121,6 +122,8 @@ class Stack:
             "--timeout-graceful-shutdown",
             "5",
         ]
+        if self.workers.get(name, 1) > 1:
+            cmd += ["--workers", str(self.workers[name])]
         out: IO[bytes] | None = None
         if self.log_to_files:
             (self.data_dir / "logs").mkdir(exist_ok=True)

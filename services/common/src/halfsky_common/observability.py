@@ -7,6 +7,7 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from halfsky_common.requestid import request_id_var
@@ -68,8 +69,13 @@ def configure_logging(service: str) -> None:
 
 
 def instrumentator() -> Instrumentator:
-    """Request counts and latencies by route template (health checks left out)."""
-    return Instrumentator(excluded_handlers=["/metrics", "/health", "/ready"])
+    """Request counts and latencies by route template (health checks left out), in the app's own registry.
+
+    One registry per app: two apps in one process (the test suites) must not share or collide on metrics.
+    """
+    registry = CollectorRegistry()
+    ProcessCollector(registry=registry)  # memory and CPU of the process
+    return Instrumentator(excluded_handlers=["/metrics", "/health", "/ready"], registry=registry)
 
 
 def instrument(app: FastAPI) -> None:

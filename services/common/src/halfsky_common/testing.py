@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
@@ -171,3 +172,33 @@ async def schema_drift(url: str, metadata: MetaData) -> list[Any]:
             return await conn.run_sync(compare)
     finally:
         await engine.dispose()
+
+
+class ServiceBasics:
+    """What every service must do, as tests: subclass it as `TestBasics` with `service` and `metadata` set.
+
+    Uses the suite's `client` (the app in-process) and `db_url` (its migrated database) fixtures.
+    """
+
+    service: str = ""
+    metadata: MetaData
+
+    async def test_health_ready_and_openapi(self, client: httpx.AsyncClient) -> None:
+        assert (await client.get("/health")).json()["status"] == "ok"
+        assert (await client.get("/ready")).json()["status"] == "ready"
+        assert f"/{self.service}" in (await client.get("/openapi.json")).json()["paths"]
+
+    async def test_no_token_is_401_problem(self, client: httpx.AsyncClient) -> None:
+        r = await client.get(f"/{self.service}")
+        assert r.status_code == 401
+        assert r.headers["content-type"].startswith("application/problem+json")
+
+    @pytest.mark.parametrize("kind", sorted(forged_tokens(shared_key_pair()[1])))
+    async def test_forged_tokens_are_refused(self, client: httpx.AsyncClient, kind: str) -> None:
+        token = forged_tokens(shared_key_pair()[1])[kind]
+        r = await client.get(f"/{self.service}", headers=auth(token))
+        assert r.status_code == 401, (kind, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+
+    async def test_migrations_match_models(self, db_url: str) -> None:
+        assert await schema_drift(db_url, self.metadata) == []

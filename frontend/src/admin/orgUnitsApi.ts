@@ -1,0 +1,56 @@
+/** Org-unit reads and writes against the gateway. */
+import { gateway, ifMatch, unwrap } from "../api/client";
+import type { components } from "../api/gen/gateway";
+import { session } from "../api/session";
+import { problemFrom } from "../api/problem";
+
+export type OrgUnit = components["schemas"]["OrgUnitPublic"];
+
+export const orgUnitKeys = {
+  all: ["org-units"] as const,
+  children: (parentId: string | null) => ["org-units", "children", parentId ?? "roots"] as const,
+  one: (id: string) => ["org-units", "one", id] as const,
+  search: (q: string) => ["org-units", "search", q] as const,
+};
+
+export const fetchChildren = (parentId: string | null) =>
+  parentId
+    ? unwrap(gateway.GET("/api/org-units/{unit_id}/children", { params: { path: { unit_id: parentId } } }))
+    : unwrap(gateway.GET("/api/org-units", {}));
+
+export const fetchUnit = (id: string) =>
+  unwrap(gateway.GET("/api/org-units/{unit_id}", { params: { path: { unit_id: id } } }));
+
+export const searchUnits = (q: string) => unwrap(gateway.GET("/api/org-units", { params: { query: { q, limit: 30 } } }));
+
+export const createUnit = (body: components["schemas"]["OrgUnitCreate"]) =>
+  unwrap(gateway.POST("/api/org-units", { body }));
+
+export const renameUnit = (unit: OrgUnit, name: string) =>
+  unwrap(
+    gateway.PATCH("/api/org-units/{unit_id}", {
+      params: { path: { unit_id: unit.id } },
+      body: { name },
+      headers: ifMatch(unit.version),
+    }),
+  );
+
+export const moveUnit = (unit: OrgUnit, parentId: string) =>
+  unwrap(
+    gateway.POST("/api/org-units/{unit_id}/move", {
+      params: { path: { unit_id: unit.id } },
+      body: { parent_id: parentId },
+      headers: ifMatch(unit.version),
+    }),
+  );
+
+/** Upload a CSV of code,name,parent_code (multipart, so it goes through session.fetch directly). */
+export async function importUnits(file: File): Promise<components["schemas"]["ImportResult"]> {
+  const form = new FormData();
+  form.append("file", file);
+  const response = await session.fetch(
+    new Request(new URL("/api/org-units/import", globalThis.location.origin), { method: "POST", body: form }),
+  );
+  if (!response.ok) throw await problemFrom(response);
+  return (await response.json()) as components["schemas"]["ImportResult"];
+}

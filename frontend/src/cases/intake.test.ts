@@ -1,0 +1,23 @@
+import dayjs from "dayjs";
+import { describe, expect, it } from "vitest";
+import { toCaseCreate } from "./CaseIntakePage";
+
+describe("intake form → CaseCreate", () => {
+  it("sends what was typed, drops blank optional fields and keeps the risk answers", () => {
+    const body = toCaseCreate({
+      channel: "hotline",
+      received_at: dayjs("2026-11-23T21:30:00+08:00"),
+      primary_category: "domestic_violence",
+      summary: "  丈夫酒后殴打  ",
+      victim: { name: "王秀兰", phone: "", id_number: undefined, sex: "female", marital_status: "" },
+      complainant_kind: "victim",
+      respondents: [{ name: "张建军", relationship: "spouse" }, { name: "", relationship: "other" }],
+      risk: { threatened_to_kill: true, strangulation: true } as never,
+    });
+    expect(body.summary).toBe("丈夫酒后殴打");
+    expect(body.received_at).toBe("2026-11-23T13:30:00.000Z");
+    expect(body.victim).toEqual({ name: "王秀兰", sex: "female" });
+    expect(body.respondents).toEqual([{ person: { name: "张建军" }, relationship: "spouse" }]);
+    expect(body.risk).toMatchObject({ threatened_to_kill: true, strangulation: true, notes: "" });
+  });
+});
