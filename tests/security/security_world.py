@@ -16,6 +16,7 @@ from halfsky_gateway.stack import Stack
 
 PASSWORD = "Demo-2026-halfsky"
 TIANHE = "/44/4401/440106/"
+# The demo's "other region": cli.py calls its case worker 越秀区's, the demo tree names 440103 荔湾区.
 YUEXIU = "/44/4401/440103/"
 TIANHE_STREET = "/44/4401/440106/440106001/"
 TIANHE_VILLAGE = "/44/4401/440106/440106001/440106001001/"

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -121,7 +122,13 @@ def _element(world: World) -> tuple[str, str, Callable[[], dict[str, Any]], str]
     return ("statistician", "/api/indicators/data-elements", body, "/api/indicators/data-elements/{code}")
 
 
+def _budget_line(world: World) -> tuple[str, str, Callable[[], dict[str, Any]], str]:
+    body = {"source": "finance", "item": "宣传材料", "amount_fen": 100_000, "note": "印刷"}
+    return ("project_manager", f"/api/projects/{world.ids['project_id']}/budget/lines", lambda: dict(body), "")
+
+
 CREATES = {
+    "budget_line": _budget_line,
     "case": _case,
     "project": _project,
     "beneficiary": _beneficiary,
@@ -148,6 +155,49 @@ def test_odd_strings_in_every_text_field_are_kept_exactly_or_refused_by_name(wor
                     who, "GET", detail.format(**r.json()) + ("?reveal=true&reason=核对" if what == "case" else "")
                 )
                 assert nasty in strings_in(shown.json()), f"{where}: stored differently"
+
+
+def _spec(world: World, url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The OpenAPI document that describes `url` and the operation of POST on it."""
+    service = url.removeprefix("/api/").split("/", 1)[0]
+    own = service in ("cases", "projects", "indicators")
+    spec = httpx.get(f"{world.service_url(service)}/openapi.json" if own else f"{world.base}/api/openapi.json").json()
+    path = url.removeprefix("/api") if own else url
+    for template, operations in spec["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path) and "post" in operations:
+            return spec, operations["post"]
+    raise AssertionError(f"no POST {url} in the OpenAPI")
+
+
+def max_lengths(spec: dict[str, Any], schema: dict[str, Any], path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """Every string property with a documented maxLength, by its path in the body."""
+    if "$ref" in schema:
+        return max_lengths(spec, spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], path)
+    for option in schema.get("anyOf", []):
+        if option.get("type") != "null":
+            return max_lengths(spec, option, path)
+    if schema.get("type") == "string" and "maxLength" in schema:
+        return {path: int(schema["maxLength"])}
+    found: dict[tuple[str, ...], int] = {}
+    for name, sub in schema.get("properties", {}).items():
+        found.update(max_lengths(spec, sub, (*path, name)))
+    return found
+
+
+@pytest.mark.parametrize("what", sorted(CREATES))
+def test_text_as_long_as_the_schema_allows_is_stored_not_a_500(world: World, what: str) -> None:
+    """The documented maxLength must fit the column behind it (schemathesis found fields where it did not)."""
+    who, url, body_of, _ = CREATES[what](world)
+    spec, operation = _spec(world, url)
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    limits = max_lengths(spec, schema)
+    present = {path for path, _ in leaves(body_of())}
+    assert limits, what
+    for path, limit in limits.items():
+        if path not in present or path[-1] in {"username", "password", "phone", "code", "id_number"}:
+            continue  # a field the body leaves out, or one with a format of its own
+        r = world.call(who, "POST", url, json=replaced(body_of(), path, "长" * limit))
+        check_answer(r, "", f"{what}.{'.'.join(path)} at maxLength {limit}")
 
 
 @pytest.mark.parametrize(
@@ -396,3 +446,13 @@ def test_exports_make_formulas_and_control_characters_inert(world: World) -> Non
         sheet = openpyxl.load_workbook(io.BytesIO(book.content)).active
         values = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
         assert any(v.startswith("'=HYPERLINK") or v.startswith("'@SUM") for v in values), path
+
+
+def test_numbers_the_database_cannot_hold_are_422_not_500(world: World) -> None:
+    """Found by schemathesis: a validation rule's bound of 1e110 overflowed its numeric column."""
+    element = world.ids["indicators:data-elements:code"]
+    rule = {"code": f"sec_{uuid.uuid4().hex[:8]}", "name_zh": "上限", "kind": "range", "element": element}
+    for bound in ("7.5e110", "-1e300"):
+        r = world.call("statistician", "POST", "/api/indicators/validation-rules", json={**rule, "min_value": bound})
+        assert r.status_code == 422, (bound, r.status_code, r.text[:200])
+        assert r.headers["content-type"] == "application/problem+json"

@@ -6,12 +6,13 @@ about 越秀区, and none of the 天河区 records the world made appear in it.
 
 import csv
 import io
+import uuid
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from security_world import TIANHE, YUEXIU, World
+from security_world import TIANHE, YUEXIU, Caller, World, case_body, project_body
 
 YEAR = str(datetime.now(ZoneInfo("Asia/Shanghai")).year)
 
@@ -213,3 +214,34 @@ def test_users_of_another_region_are_not_listed(world: World) -> None:
     assert "th_caseworker" not in {u["username"] for u in users}
     clients = world.call("root", "GET", "/api/clients", expect=200).json()
     assert {c["name"] for c in clients} >= {"天河区公安分局-partner"}
+
+
+def test_another_partner_cannot_read_or_move_this_partners_referral(world: World) -> None:
+    body = {"name": "天河区法律援助中心", "agency": "legal_aid", "scopes": ["cases:referrals"]}
+    made = world.call("root", "POST", "/api/clients", json={**body, "org_unit_id": world.ids["tianhe_unit"]})
+    other = Caller.from_token("other_partner", world.client_token(made.json()))
+    referral = f"/api/cases/referrals/{world.ids['referral_id']}"
+    assert world.call(other, "GET", referral).status_code == 404
+    assert world.call(other, "POST", f"{referral}/transitions", json={"to": "declined"}).status_code == 404
+    listed = world.call(other, "GET", "/api/cases/referrals", expect=200)
+    assert world.ids["referral_id"] not in listed.text and world.ids["case_number"] not in listed.text
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "path", "body"),
+    [
+        ("project_manager", "yx_projects", "/api/projects", project_body("妇女议事会")),
+        ("hotline_operator", "yx_hotline", "/api/cases/intake", case_body("赵丽", 88880001, channel="mobile_app")),
+    ],
+)
+def test_an_idempotency_key_belongs_to_its_caller(
+    world: World, first: str, second: str, path: str, body: dict[str, Any]
+) -> None:
+    """The same key from someone else is a new request, never a replay of another region's answer."""
+    key = {"Idempotency-Key": f"shared-{uuid.uuid4().hex}"}
+    one = world.call(first, "POST", path, json=body, headers=key, expect=201)
+    two = world.call(second, "POST", path, json=body, headers=key, expect=201)
+    assert two.json()["id"] != one.json()["id"]
+    assert "idempotent-replayed" not in two.headers
+    again = world.call(first, "POST", path, json=body, headers=key, expect=(200, 201))
+    assert again.json()["id"] == one.json()["id"]

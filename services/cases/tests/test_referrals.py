@@ -1,5 +1,6 @@
 """Partner registry and referrals: a partner sees and updates only its own referrals with its client token."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -122,3 +123,16 @@ async def test_referral_to_a_partner_outside_the_region_is_refused(client: httpx
         f"/cases/{case['id']}/referrals", json={"partner_id": far.json()["id"], "service": "legal_aid"}, headers=WORKER
     )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "partner_id"
+
+
+async def test_partners_without_a_client_and_racing_duplicates_are_not_server_errors(client: httpx.AsyncClient) -> None:
+    for name in ("天河区救助站", "天河区妇女儿童医院"):
+        body = {"org_path": TIANHE, "name": name, "agency": "shelter", "client_id": ""}
+        r = await client.post("/cases/partners", json=body, headers=LEADER)
+        assert r.status_code == 201 and r.json()["client_id"] is None, r.text
+    same = {"org_path": TIANHE, "name": "天河区公安分局", "agency": "police", "client_id": "hs_police_th"}
+    codes = sorted(
+        r.status_code
+        for r in await asyncio.gather(*(client.post("/cases/partners", json=same, headers=LEADER) for _ in range(4)))
+    )
+    assert codes[0] == 201 and set(codes[1:]) == {409}, codes

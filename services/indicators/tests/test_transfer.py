@@ -117,3 +117,13 @@ async def test_a_file_without_the_columns_is_refused(client: httpx.AsyncClient) 
     r = await upload(client, "values.csv", b"a,b\n1,2\n")
     assert r.status_code == 422 and "missing: element, org, period, value" in r.json()["detail"]
     assert (await upload(client, "x.xlsx", b"PK not really")).status_code == 422
+
+
+async def test_an_unreadable_csv_is_422_not_a_500(client: httpx.AsyncClient) -> None:
+    """Found by schemathesis: a carriage return inside a field broke the reader with a 500."""
+    await folic_catalogue(client)
+    odd = b"element,org,period,value\r\nfolic_due,440106,2010,1\r0\n"
+    r = await upload(client, "values.csv", odd)
+    assert r.status_code in (200, 422), r.text
+    nul = await upload(client, "values.csv", b"element,org,period,value\nfolic_due,440106,20\x0010,1\n")
+    assert nul.status_code == 422 and nul.headers["content-type"] == "application/problem+json", nul.text

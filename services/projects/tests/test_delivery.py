@@ -214,6 +214,10 @@ async def test_activities_and_their_photos(api, client: httpx.AsyncClient) -> No
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "photo_ids.0"
     listed = (await client.get(f"/projects/{pid}/activities?kind=lecture", headers=api.auditor)).json()
     assert [a["participant_count"] for a in listed["items"]] == [120]
+    # The year filter (found by schemathesis: it compared dates with text and gave a 500).
+    in_year = (await client.get(f"/projects/{pid}/activities?year=2026", headers=api.auditor)).json()
+    assert [a["participant_count"] for a in in_year["items"]] == [120]
+    assert (await client.get(f"/projects/{pid}/activities?year=2025", headers=api.auditor)).json()["items"] == []
     download = await client.get(f"/projects/{pid}/attachments/{photo.json()['id']}", headers=api.auditor)
     assert download.content == b"\xff\xd8\xff\xe0fake-jpeg"
     assert (

@@ -185,3 +185,16 @@ async def test_concurrent_replays_of_one_key_create_one_project(api, client: htt
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert (await client.get("/projects?total=true", headers=api.pm)).json()["total"] == 1
+
+
+async def test_text_fields_refuse_what_their_columns_cannot_hold(api, client: httpx.AsyncClient) -> None:
+    """Found by schemathesis: 101–200 characters passed validation and the 100-character column gave a 500."""
+    ok = await client.post("/projects", json=api.project_body(responsible_person="刘" * 100), headers=api.pm)
+    assert ok.status_code == 201, ok.text
+    for field in ("responsible_person", "supervising_leader"):
+        r = await client.post("/projects", json=api.project_body(**{field: "刘" * 101}), headers=api.pm)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == field
+    pid = ok.json()["id"]
+    line = {"source": "finance", "item": "培" * 101, "amount_fen": 100}
+    r = await client.post(f"/projects/{pid}/budget/lines", json=line, headers=api.pm)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "item"

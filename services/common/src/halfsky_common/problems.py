@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("halfsky.problems")
@@ -139,14 +139,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
-    @app.exception_handler(DataError)
-    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
-        # A value that passed validation yet the database refuses (out of range, text it cannot hold): the
-        # caller's input, so 4xx — the last line behind the models' own limits.
-        log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc.orig)
-        return problem_response(
-            422, "A value cannot be stored: out of range or not valid text.", instance=request.url.path
-        )
+    @app.exception_handler(DBAPIError)
+    async def _refused_by_database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # The last line behind the models' own limits: a value the database cannot store (SQLSTATE class 22:
+        # too long, out of range) is the caller's input, a constraint it breaks (class 23: a duplicate lost in a
+        # race) is a conflict; anything else is ours.
+        state = str(getattr(exc.orig, "sqlstate", "") or "")
+        if state.startswith("22"):
+            log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc.orig)
+            return problem_response(
+                422, "A value cannot be stored: too long, out of range or not valid.", instance=request.url.path
+            )
+        if state.startswith("23"):
+            log.warning("constraint refused a write on %s %s: %s", request.method, request.url.path, exc.orig)
+            return problem_response(409, "This conflicts with a record that exists already.", instance=request.url.path)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

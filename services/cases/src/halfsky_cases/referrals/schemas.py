@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 ORG_PATH = r"^/(\d{2,12}/)+$"
 
@@ -47,6 +47,12 @@ class PartnerIn(BaseModel):
     agency: Agency
     client_id: str | None = Field(default=None, max_length=64, description="The partner's gateway client id.")
     phone: str = Field(default="", max_length=40)
+
+    @field_validator("client_id")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        """A blank client id means none (it must not claim the one "" slot of the unique column)."""
+        return (value.strip() or None) if value is not None else None
 
 
 class PartnerPublic(PartnerIn):

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem
+from halfsky_common.problems import Problem, field_error
 from halfsky_common.spreadsheet import safe_cell
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.entry.models import DataValue
@@ -77,7 +77,10 @@ def read_csv(raw: bytes) -> list[dict[str, str]]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise Problem(422, "The file is neither UTF-8 nor GB18030 text.") from None
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))  # newline="": carriage returns as csv expects
+    except csv.Error as exc:  # a NUL byte, a stray quote at the end of the file
+        raise Problem(422, f"The file is not a readable CSV: {exc}.", errors=[field_error("file", "not CSV")]) from None
     if not lines:
         raise Problem(422, "The file is empty.")
     names = _header(lines[0])

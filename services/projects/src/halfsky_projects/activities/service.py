@@ -1,6 +1,7 @@
 """Holding activities and keeping training attendance (which feeds the 'trained' outcome)."""
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select
@@ -95,7 +96,7 @@ def list_statement(*, project: Project, kind: str | None, year: int | None) -> S
     if kind:
         stmt = stmt.where(Activity.kind == kind)
     if year:
-        stmt = stmt.where(col(Activity.held_on).between(f"{year}-01-01", f"{year}-12-31"))
+        stmt = stmt.where(col(Activity.held_on).between(date(year, 1, 1), date(year, 12, 31)))
     return stmt
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from halfsky_projects.beneficiaries.models import OutcomeKind
-from halfsky_projects.fields import Fen, Name, OrgPath, ShortText, Text
+from halfsky_projects.fields import Fen, Name, OrgPath, ShortText, ShortText100, Text
 from halfsky_projects.identity import valid_id_number
 
 
@@ -17,7 +17,7 @@ class BeneficiaryCreate(BaseModel):
     birth_year: Annotated[int | None, Field(ge=1900, le=2100)] = None
     id_number: str | None = Field(default=None, description="Kept only masked, plus a keyed hash for duplicates.")
     phone: Annotated[str | None, Field(max_length=20)] = None
-    target_group: ShortText = ""
+    target_group: ShortText100 = ""
     registered_on: date
     org_path: OrgPath | None = Field(default=None, description="Her village or unit; defaults to the lead unit.")
     note: Text = ""
@@ -33,7 +33,7 @@ class BeneficiaryCreate(BaseModel):
 class BeneficiaryUpdate(BaseModel):
     name: Annotated[Name | None, Field(max_length=100)] = None
     phone: Annotated[str | None, Field(max_length=20)] = None
-    target_group: ShortText | None = None
+    target_group: ShortText100 | None = None
     note: Text | None = None
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from halfsky_projects.campaigns.models import PhaseKind
-from halfsky_projects.fields import Name, OrgPath, ShortText, Text
+from halfsky_projects.fields import Name, OrgPath, ShortText100, Text
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 
@@ -33,7 +33,7 @@ class LetterCreate(BaseModel):
     member_org_path: OrgPath | None = None
     duties: Annotated[Text, Field(min_length=1)]
     targets: Text = ""
-    signatory: ShortText = ""
+    signatory: ShortText100 = ""
     signed_on: date
     attachment_id: uuid.UUID | None = None
 

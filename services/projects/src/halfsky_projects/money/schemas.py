@@ -5,13 +5,13 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from halfsky_projects.fields import Name, PositiveFen, Reason, Text
+from halfsky_projects.fields import Name, Name100, PositiveFen, Reason, Text
 from halfsky_projects.money.models import FundingSource
 
 
 class BudgetLineCreate(BaseModel):
     source: FundingSource
-    item: Name = Field(max_length=100, description="Line item, e.g. 培训费, 场地租赁, 宣传材料")
+    item: Name100 = Field(description="Line item, e.g. 培训费, 场地租赁, 宣传材料")
     amount_fen: PositiveFen
     note: Text = ""
 

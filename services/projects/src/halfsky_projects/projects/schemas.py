@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
-from halfsky_projects.fields import Count, Name, OrgPath, Reason, ShortText, Text
+from halfsky_projects.fields import Count, Name, Name100, OrgPath, Reason, ShortText, Text
 from halfsky_projects.projects.models import ProjectCategory, ProjectKind
 
 
@@ -24,8 +24,8 @@ class ProjectBase(BaseModel):
     is_campaign: bool = False
     partner_org_paths: list[OrgPath] = Field(default_factory=list, max_length=50)
     partner_agencies: list[Name] = Field(default_factory=list, max_length=50)
-    responsible_person: Name
-    supervising_leader: Name
+    responsible_person: Name100
+    supervising_leader: Name100
     funder: ShortText = ""
     overall_goal: Annotated[Text, Field(min_length=1)]
     stage_goals: list[StageGoal] = Field(default_factory=list, max_length=50)
@@ -55,8 +55,8 @@ class ProjectUpdate(BaseModel):
     org_path: OrgPath | None = None
     partner_org_paths: list[OrgPath] | None = None
     partner_agencies: list[Name] | None = None
-    responsible_person: Name | None = None
-    supervising_leader: Name | None = None
+    responsible_person: Name100 | None = None
+    supervising_leader: Name100 | None = None
     funder: ShortText | None = None
     overall_goal: Text | None = None
     stage_goals: list[StageGoal] | None = None
