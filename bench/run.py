@@ -2,6 +2,7 @@
 the analytics engines side by side, peak memory, then the report."""
 
 import asyncio
+import json
 import statistics
 import time
 from datetime import date
@@ -17,7 +18,7 @@ from bench.gen_indicators import DATA_SET, INDICATOR
 from bench.generate import State
 from bench.load import Scenario, run_wrk
 from bench.regions import Regions
-from bench.system import Users, peak_rss, sign_in
+from bench.system import Users, cpu_seconds, peak_rss, sign_in
 from halfsky_gateway.stack import Stack
 
 # Two loads per scenario: "light" (two connections, about one request per core: latency is the work itself) and
@@ -45,6 +46,31 @@ async def clear_entries(url: str, last_month_end: date) -> int:
         await conn.close()
 
 
+async def active_queries(urls: dict[str, str]) -> int:
+    """Statements still running in the system's databases (requests wrk gave up waiting for)."""
+    total = 0
+    for url in urls.values():
+        conn = await asyncpg.connect(dsn(url))
+        try:
+            total += int(
+                await conn.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'active' AND pid <> pg_backend_pid()"
+                )
+            )
+        finally:
+            await conn.close()
+    return total
+
+
+def settle(stack: Stack, most: float = 120.0) -> None:
+    """Wait until the last run's stragglers are done, so they do not count against the next run."""
+    deadline = time.monotonic() + most
+    while asyncio.run(active_queries(stack.urls)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(1.0)
+
+
 def drive(config: BenchConfig, stack: Stack, scenario: Scenario, counter: list[int]) -> dict[str, Any]:
     """Warm up, then each load directly at the service and through the gateway."""
     direct = f"http://{stack.host}:{stack.ports[scenario.service]}"
@@ -53,7 +79,14 @@ def drive(config: BenchConfig, stack: Stack, scenario: Scenario, counter: list[i
     def once(prefix: str, base: str, connections: int, duration: int) -> dict[str, Any]:
         counter[0] += 1
         script = scenario.script(prefix, counter[0], threads=2)
-        return run_wrk(script, base, connections=connections, duration=duration, threads=2, workdir=workdir)
+        settle(stack)
+        before = cpu_seconds(stack)
+        result = run_wrk(script, base, connections=connections, duration=duration, threads=2, workdir=workdir)
+        settle(stack)
+        after = cpu_seconds(stack)
+        done = max(result["requests"], 1)
+        result["cpu_ms_per_request"] = {k: (after[k] - before.get(k, 0.0)) * 1000 / done for k in after}
+        return result
 
     once("", direct, 4, WARMUP_SECONDS)
     once("/api", stack.base_url, 4, WARMUP_SECONDS)
@@ -68,7 +101,9 @@ def drive(config: BenchConfig, stack: Stack, scenario: Scenario, counter: list[i
             print(
                 f"    {load:5s} {path:7s} {r['rps']:8.1f} req/s  p50 {r['latency_us']['p50'] / 1000:7.1f} ms  "
                 f"p95 {r['latency_us']['p95'] / 1000:7.1f} ms  p99 {r['latency_us']['p99'] / 1000:7.1f} ms  "
-                f"failed {r['failed']}" + (f"  ({r['sample'][:120]})" if r["failed"] else ""),
+                f"failed {r['failed']}  cpu ms/req "
+                + " ".join(f"{k} {v:.1f}" for k, v in r["cpu_ms_per_request"].items() if v >= 0.05)
+                + (f"  ({r['sample'][:120]})" if r["failed"] else ""),
                 flush=True,
             )
     return {"title": scenario.title, "service": scenario.service, "runs": runs}
@@ -125,16 +160,27 @@ def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> No
     results: dict[str, Any] = {"scenarios": {}}
     counter = [0]
     for scenario in built:
+        if config.only and scenario.key not in config.only:
+            continue
         print(f"  {scenario.title}", flush=True)
         results["scenarios"][scenario.key] = drive(config, stack, scenario, counter)
-    print("  case list, each filter alone (through the gateway, one at a time)", flush=True)
-    results["list_filters"] = probe_filters(stack, users)
-    print("  analytics: analytics table vs raw SQL vs all rows to Python", flush=True)
-    results["analytics"] = asyncio.run(
-        engines.compare(stack.urls["indicators"], indicator_code=INDICATOR, months=months, rounds=config.rounds)
-    )
-    a = results["analytics"]
-    print(f"    {a}", flush=True)
+        if scenario.key == "case_list":
+            print("  case list, each filter alone (through the gateway, one at a time)", flush=True)
+            settle(stack)
+            results["list_filters"] = probe_filters(stack, users)
+    if not config.only or "engines" in config.only:
+        print("  analytics: analytics table vs raw SQL vs all rows to Python", flush=True)
+        settle(stack)
+        results["analytics"] = asyncio.run(
+            engines.compare(stack.urls["indicators"], indicator_code=INDICATOR, months=months, rounds=config.rounds)
+        )
+        a = results["analytics"]
+        print(
+            "    "
+            + ", ".join(f"{k} {v['median_ms']:.0f} ms" for k, v in a["timings"].items())
+            + f"; identical: table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}",
+            flush=True,
+        )
     results["memory"] = peak_rss(stack)
     print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values saved by this run")
     results["data"] = state.data
@@ -145,4 +191,8 @@ def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> No
         "loads": LOADS,
         "wall_seconds": round(time.time() - started),
     }
+    if config.only:  # a partial run (BENCH_ONLY) judges no target and writes no report
+        (config.data_dir / "partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+        print(f"partial run: {config.data_dir / 'partial.json'}")
+        return
     report.write(config, results)
