@@ -35,7 +35,8 @@ class State:
         self.path.write_text(json.dumps(self.data, indent=2, ensure_ascii=False))
 
     def step(self, name: str) -> dict[str, Any]:
-        return self.data["steps"].setdefault(name, {})
+        steps: dict[str, dict[str, Any]] = self.data["steps"]
+        return steps.setdefault(name, {})
 
 
 async def run_step(

@@ -20,6 +20,7 @@ from bench.load import Scenario, run_wrk
 from bench.regions import Regions
 from bench.system import Users, cpu_seconds, peak_rss, sign_in
 from halfsky_gateway.stack import Stack
+from halfsky_indicators.periods import parse
 
 # Two loads per scenario: "light" (two connections, about one request per core: latency is the work itself) and
 # "load" (sixteen: the machine saturated, requests queue; throughput).
@@ -144,7 +145,7 @@ def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> No
     started = time.time()
     ind = state.step("indicators")
     months = scenarios.month_range(*ind["months"])
-    last_end = scenarios.parse(months[-1]).end
+    last_end = parse(months[-1]).end
     runs_per_scenario = 2 + 2 * len(LOADS)
     print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values of earlier runs")
     users = sign_in(stack)

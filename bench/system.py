@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from bench.config import BenchConfig
 from halfsky_gateway.stack import SERVICES, Stack, free_port
