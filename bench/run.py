@@ -6,6 +6,7 @@ import json
 import statistics
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -141,21 +142,28 @@ def probe_filters(stack: Stack, users: Users, rounds: int = 30) -> list[dict[str
     return out
 
 
+def ids_file(path: Path) -> list[str]:
+    """Sampled record ids written by generation (none when that data was not generated)."""
+    return path.read_text().split() if path.exists() else []
+
+
 def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> None:
     started = time.time()
     ind = state.step("indicators")
-    months = scenarios.month_range(*ind["months"])
+    has_values = bool(ind.get("done"))  # a partial run on cases or projects alone has no village values
+    months = scenarios.month_range(*ind["months"]) if has_values else ["202101", "202101"]
     last_end = parse(months[-1]).end
     runs_per_scenario = 2 + 2 * len(LOADS)
-    print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values of earlier runs")
+    if has_values:
+        print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values of earlier runs")
     users = sign_in(stack)
     built = scenarios.build(
         users=users,
         regions=regions,
-        case_ids=(config.data_dir / "case_ids.txt").read_text().split(),
-        project_ids=(config.data_dir / "project_ids.txt").read_text().split(),
+        case_ids=ids_file(config.data_dir / "case_ids.txt"),
+        project_ids=ids_file(config.data_dir / "project_ids.txt"),
         months=months,
-        elements=ind["elements"],
+        elements=ind.get("elements", 2),
         entry_runs=runs_per_scenario + 1,
     )
     results: dict[str, Any] = {"scenarios": {}}
@@ -183,7 +191,8 @@ def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> No
             flush=True,
         )
     results["memory"] = peak_rss(stack)
-    print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values saved by this run")
+    if has_values:
+        print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values saved by this run")
     results["data"] = state.data
     results["config"] = {
         "scale": config.scale,
