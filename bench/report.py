@@ -151,6 +151,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| target | measured | |",
         "| --- | --- | --- |",
         *[f"| {t['target']} | {t['measured']} | {'met' if t['met'] else '**missed**'} |" for t in results["targets"]],
+        *(["(a partial run, BENCH_ONLY: no target judged)"] if not results["targets"] else []),
         "",
         "## Requests",
         "",
@@ -189,24 +190,30 @@ def markdown(results: dict[str, Any]) -> str:
         "| --- | ---: | ---: | ---: |",
         *[
             f"| {f['filter']} (`{f['path']}`) | {f['matching']:,} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} |"
-            for f in results["list_filters"]
+            for f in results.get("list_filters", [])
         ],
     ]
-    a = results["analytics"]
+    a = results.get("analytics")
+    lines += (
+        []
+        if a is None
+        else [
+            "",
+            f"## Analytics: {a['indicator']} for every county of the province, period {a['period']} ({a['rows']} rows)",
+            "",
+            "| path | median ms | min | max | runs |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *[
+                f"| {name} | {t['median_ms']:.0f} | {t['min_ms']:.0f} | {t['max_ms']:.0f} | {t['runs']} |"
+                for name, t in a["timings"].items()
+            ],
+            "",
+            f"The naive path read {a['values_read_by_naive']:,} values. Analytics table vs naive: "
+            f"{a['speedup_table_vs_naive']:.1f}×; vs raw SQL: {a['speedup_table_vs_raw']:.1f}×. Identical results: "
+            f"table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}.",
+        ]
+    )
     lines += [
-        "",
-        f"## Analytics: {a['indicator']} for every county of the province, period {a['period']} ({a['rows']} rows)",
-        "",
-        "| path | median ms | min | max | runs |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        *[
-            f"| {name} | {t['median_ms']:.0f} | {t['min_ms']:.0f} | {t['max_ms']:.0f} | {t['runs']} |"
-            for name, t in a["timings"].items()
-        ],
-        "",
-        f"The naive path read {a['values_read_by_naive']:,} values. Analytics table vs naive: "
-        f"{a['speedup_table_vs_naive']:.1f}×; vs raw SQL: {a['speedup_table_vs_raw']:.1f}×. Identical results: "
-        f"table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}.",
         "",
         "## Peak memory (VmHWM) of every process",
         "",
@@ -219,15 +226,17 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def write(config: BenchConfig, results: dict[str, Any]) -> Path:
+    """The report into the results folder; a partial run's (BENCH_ONLY) into the data folder, judging nothing."""
     now = datetime.now(UTC)
     results["date"] = now.strftime("%Y-%m-%d %H:%M UTC")
     results["machine"] = machine()
     results["targets"] = targets(results)
-    config.results_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{now:%Y-%m-%d}-scale-{config.scale:g}"
+    folder = config.data_dir if config.only else config.results_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{now:%Y-%m-%d}-scale-{config.scale:g}" + ("-partial" if config.only else "")
     text = markdown(results)
-    (config.results_dir / f"{stem}.md").write_text(text)
-    (config.results_dir / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    (folder / f"{stem}.md").write_text(text)
+    (folder / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     print("\n" + text)
-    print(f"written: {config.results_dir / stem}.md and .json")
-    return config.results_dir / f"{stem}.md"
+    print(f"written: {folder / stem}.md and .json")
+    return folder / f"{stem}.md"

@@ -2,7 +2,6 @@
 the analytics engines side by side, peak memory, then the report."""
 
 import asyncio
-import json
 import statistics
 import time
 from datetime import date
@@ -201,8 +200,4 @@ def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> No
         "loads": LOADS,
         "wall_seconds": round(time.time() - started),
     }
-    if config.only:  # a partial run (BENCH_ONLY) judges no target and writes no report
-        (config.data_dir / "partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
-        print(f"partial run: {config.data_dir / 'partial.json'}")
-        return
     report.write(config, results)
