@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import platform
+import signal
 import time
 
 from bench import regions as tree
@@ -28,7 +29,14 @@ def serve(config: BenchConfig, stack: Stack) -> None:
             time.sleep(1)
 
 
+def interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (and SIGINT, even when started in the background) stop the run cleanly: processes, database."""
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--generate-only", action="store_true", help="make the data, then stop")
     parser.add_argument("--serve", action="store_true", help="make the data, start the system and keep it up")
@@ -52,6 +60,9 @@ def main() -> int:
         from bench.run import run
 
         run(config, stack, regions, state)
+    except KeyboardInterrupt:
+        print("interrupted; stopping the system", flush=True)
+        return 130
     finally:
         stack.stop()
     return 0

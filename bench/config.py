@@ -31,6 +31,9 @@ class BenchConfig:
     cache_dir: Path = BENCH_DIR / ".cache"
     results_dir: Path = field(default_factory=lambda: Path(_env("BENCH_RESULTS_DIR", str(BENCH_DIR / "results"))))
     db_prefix: str = "bench_"
+    only: tuple[str, ...] = field(
+        default_factory=lambda: tuple(k for k in _env("BENCH_ONLY", "").split(",") if k)
+    )  # scenario keys, for working on one; the report needs all of them
 
     @property
     def data_dir(self) -> Path:

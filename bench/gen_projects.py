@@ -210,7 +210,7 @@ class Gen:
     ) -> None:
         rng = self.rng
         days = max(1, (end - start).days)
-        activities = []
+        activities: list[uuid.UUID] = []
         for _ in range(int(rng.expovariate(1 / 8))):
             aid = self.new_id()
             held = start + timedelta(days=rng.randrange(days))

@@ -23,6 +23,21 @@ from halfsky_common.migrations import upgrade_async
 from halfsky_common.pgserver import create_database
 from halfsky_gateway.stack import Stack, component_dir
 
+NEEDS = {  # scenario (or `engines`) → the data it needs
+    "case_intake": "cases",
+    "case_list": "cases",
+    "case_detail": "cases",
+    "project_detail": "projects",
+    "data_entry": "indicators",
+    "analytics": "indicators",
+    "engines": "indicators",
+}
+
+
+def needed_steps(only: tuple[str, ...]) -> set[str]:
+    """The data a run needs: everything, or for a partial run (BENCH_ONLY) what its scenarios read."""
+    return {NEEDS[k] for k in only} if only else set(NEEDS.values())
+
 
 class State:
     """What has been generated at this scale, kept in `state.json`."""
@@ -35,7 +50,8 @@ class State:
         self.path.write_text(json.dumps(self.data, indent=2, ensure_ascii=False))
 
     def step(self, name: str) -> dict[str, Any]:
-        return self.data["steps"].setdefault(name, {})
+        steps: dict[str, dict[str, Any]] = self.data["steps"]
+        return steps.setdefault(name, {})
 
 
 async def run_step(
@@ -140,11 +156,12 @@ async def generate(config: BenchConfig, stack: Stack, regions: Regions, tree: Pa
             timings[name] = round(time.perf_counter() - start)
         return {"vacuum_analyze_seconds": timings}
 
+    wanted = needed_steps(config.only)
     await run_step(state, stack, "gateway", gateway, None)
-    await run_step(state, stack, "cases", cases, "cases")
-    await run_step(state, stack, "projects", projects, "projects")
-    await run_step(state, stack, "indicators", indicators, "indicators")
-    await run_step(state, stack, "vacuum", vacuum, None)
+    for name, work in (("cases", cases), ("projects", projects), ("indicators", indicators)):
+        if name in wanted:
+            await run_step(state, stack, name, work, name)
+    await run_step(state, stack, "vacuum" if wanted == set(NEEDS.values()) else "vacuum-partial", vacuum, None)
     return state
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from bench.config import BenchConfig
 
@@ -55,9 +55,11 @@ def cells(run: dict[str, Any]) -> str:
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target with what was measured and whether it is met."""
+    """Each target with what was measured and whether it is met (a partial run, BENCH_ONLY, judges none)."""
     sc = results["scenarios"]
-    out = []
+    out: list[dict[str, Any]] = []
+    if set(sc) != {"case_intake", "case_list", "case_detail", "project_detail", "data_entry", "analytics"}:
+        return out
     ratios = {
         key: s["runs"]["light"]["gateway"]["latency_us"]["p50"]
         / max(s["runs"]["light"]["direct"]["latency_us"]["p50"], 1)
@@ -149,6 +151,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| target | measured | |",
         "| --- | --- | --- |",
         *[f"| {t['target']} | {t['measured']} | {'met' if t['met'] else '**missed**'} |" for t in results["targets"]],
+        *(["(a partial run, BENCH_ONLY: no target judged)"] if not results["targets"] else []),
         "",
         "## Requests",
         "",
@@ -167,30 +170,50 @@ def markdown(results: dict[str, Any]) -> str:
             )
     lines += [
         "",
+        "CPU time per request (ms, all processes of each kind, measured from /proc over the run; light load):",
+        "",
+        "| scenario | path | gateway | service | postgres |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for s in results["scenarios"].values():
+        for path, run in s["runs"]["light"].items():
+            cpu = run.get("cpu_ms_per_request", {})
+            lines.append(
+                f"| {s['title']} | {path} | {cpu.get('gateway', 0):.1f} | {cpu.get(s['service'], 0):.1f} | "
+                f"{cpu.get('postgres', 0):.1f} |"
+            )
+    lines += [
+        "",
         "## Case list, one filter at a time (through the gateway, 30 requests each)",
         "",
         "| filter | matching cases | p50 ms | p95 ms |",
         "| --- | ---: | ---: | ---: |",
         *[
             f"| {f['filter']} (`{f['path']}`) | {f['matching']:,} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} |"
-            for f in results["list_filters"]
+            for f in results.get("list_filters", [])
         ],
     ]
-    a = results["analytics"]
+    a = results.get("analytics")
+    lines += (
+        []
+        if a is None
+        else [
+            "",
+            f"## Analytics: {a['indicator']} for every county of the province, period {a['period']} ({a['rows']} rows)",
+            "",
+            "| path | median ms | min | max | runs |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            *[
+                f"| {name} | {t['median_ms']:.0f} | {t['min_ms']:.0f} | {t['max_ms']:.0f} | {t['runs']} |"
+                for name, t in a["timings"].items()
+            ],
+            "",
+            f"The naive path read {a['values_read_by_naive']:,} values. Analytics table vs naive: "
+            f"{a['speedup_table_vs_naive']:.1f}×; vs raw SQL: {a['speedup_table_vs_raw']:.1f}×. Identical results: "
+            f"table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}.",
+        ]
+    )
     lines += [
-        "",
-        f"## Analytics: {a['indicator']} for every county of the province, period {a['period']} ({a['rows']} rows)",
-        "",
-        "| path | median ms | min | max | runs |",
-        "| --- | ---: | ---: | ---: | ---: |",
-        *[
-            f"| {name} | {t['median_ms']:.0f} | {t['min_ms']:.0f} | {t['max_ms']:.0f} | {t['runs']} |"
-            for name, t in a["timings"].items()
-        ],
-        "",
-        f"The naive path read {a['values_read_by_naive']:,} values. Analytics table vs naive: "
-        f"{a['speedup_table_vs_naive']:.1f}×; vs raw SQL: {a['speedup_table_vs_raw']:.1f}×. Identical results: "
-        f"table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}.",
         "",
         "## Peak memory (VmHWM) of every process",
         "",
@@ -203,15 +226,17 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def write(config: BenchConfig, results: dict[str, Any]) -> Path:
+    """The report into the results folder; a partial run's (BENCH_ONLY) into the data folder, judging nothing."""
     now = datetime.now(UTC)
     results["date"] = now.strftime("%Y-%m-%d %H:%M UTC")
     results["machine"] = machine()
     results["targets"] = targets(results)
-    config.results_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{now:%Y-%m-%d}-scale-{config.scale:g}"
+    folder = config.data_dir if config.only else config.results_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{now:%Y-%m-%d}-scale-{config.scale:g}" + ("-partial" if config.only else "")
     text = markdown(results)
-    (config.results_dir / f"{stem}.md").write_text(text)
-    (config.results_dir / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+    (folder / f"{stem}.md").write_text(text)
+    (folder / f"{stem}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
     print("\n" + text)
-    print(f"written: {config.results_dir / stem}.md and .json")
-    return config.results_dir / f"{stem}.md"
+    print(f"written: {folder / stem}.md and .json")
+    return folder / f"{stem}.md"

@@ -5,11 +5,11 @@ import random
 from datetime import date, timedelta
 
 from bench import people
-from bench.gen_cases import CATEGORIES, RESPONDENT, SUMMARIES
 from bench.gen_indicators import DATA_SET, ELEMENTS, INDICATOR
 from bench.load import ENTRY, INTAKE, ITEMS, Scenario
 from bench.regions import Regions
 from bench.system import Users
+from bench.vocabulary import CATEGORIES, RESPONDENT, SUMMARIES
 from halfsky_cases.cases.enums import SUBCATEGORIES, Category
 from halfsky_cases.cases.risk import QUESTIONS
 from halfsky_indicators.periods import parse

@@ -1,6 +1,7 @@
 """The running system under test: HalfSky's own `Stack` on free ports with the bench's data folder and database
 prefix, the bench users, their tokens, and the peak memory of every process."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from bench.config import BenchConfig
 from halfsky_gateway.stack import SERVICES, Stack, free_port
@@ -109,6 +110,34 @@ def restart_all(stack: Stack) -> None:
     time.sleep(1.0)
 
 
+def postmaster(stack: Stack) -> psutil.Process | None:
+    """The PostgreSQL server of this stack's data folder."""
+    pgdata = str(stack.data_dir / "pg")
+    for p in psutil.process_iter(["name", "cmdline"]):
+        if p.info["name"] == "postgres" and pgdata in " ".join(p.info["cmdline"] or []):
+            return p
+    return None
+
+
+def cpu_seconds(stack: Stack) -> dict[str, float]:
+    """CPU time so far of each component (supervisor and workers) and of PostgreSQL (ended backends included)."""
+    out: dict[str, float] = {}
+    for name in COMPONENTS:
+        proc = stack.processes.get(name)
+        if proc is None:
+            continue
+        parent = psutil.Process(proc.pid)
+        out[name] = sum(sum(p.cpu_times()[:2]) for p in [parent, *parent.children(recursive=True)])
+    master = postmaster(stack)
+    if master is not None:
+        t = master.cpu_times()
+        out["postgres"] = t.user + t.system + t.children_user + t.children_system
+        for child in master.children():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                out["postgres"] += sum(child.cpu_times()[:2])
+    return out
+
+
 def _peak_kib(pid: int) -> int:
     """VmHWM: the most resident memory the process ever had (KiB)."""
     try:
@@ -139,13 +168,8 @@ def peak_rss(stack: Stack) -> list[dict[str, Any]]:
                 workers += 1
                 role = f"worker {workers}"
             out.append({"process": name, "role": role, "pid": child.pid, "peak_rss_mb": _peak_kib(child.pid) / 1024})
-    pgdata = str(stack.data_dir / "pg")
-    postmasters = [
-        p
-        for p in psutil.process_iter(["name", "cmdline"])
-        if p.info["name"] == "postgres" and pgdata in " ".join(p.info["cmdline"] or [])
-    ]
-    for master in postmasters:
+    master = postmaster(stack)
+    if master is not None:
         out.append(
             {
                 "process": "postgres",

@@ -29,3 +29,11 @@ def test_log_lines_are_json_with_the_request_id(capsys: pytest.CaptureFixture[st
     line: dict[str, Any] = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["event"] == "受理 WQ-440106-2026-000001"
     assert line["request_id"] == "rid-42" and line["service"] == "gateway" and line["level"] == "warning"
+
+
+def test_the_proxy_client_logs_no_line_of_its_own_per_request(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("gateway")
+    logging.getLogger("httpx").info('HTTP Request: GET http://127.0.0.1:8101/cases "HTTP/1.1 200 OK"')
+    logging.getLogger("httpx").warning("a problem worth a line")
+    lines = [json.loads(ln) for ln in capsys.readouterr().err.strip().splitlines()]
+    assert [ln["event"] for ln in lines] == ["a problem worth a line"]

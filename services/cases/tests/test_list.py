@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 from cases_factories import GUANGZHOU, TIANHE_STREET, YUEXIU, case_payload, user
+from sqlalchemy import text
 
 WORKER = user(["case_worker"])
 
@@ -128,3 +129,9 @@ async def test_urgent_cases_come_first_and_pages_are_stable(client: httpx.AsyncC
     assert seen == [urgent["number"], *reversed([c["number"] for c in plain])]
     oldest_first = await numbers(client, WORKER, sort="received_at")
     assert oldest_first == [urgent["number"], *[c["number"] for c in plain]]
+
+
+async def test_region_prefixes_are_planned_for_their_own_value(app: Any) -> None:
+    """A generic plan cannot put `org_path LIKE $1 || '%'` on its index; every pooled connection plans per run."""
+    async with app.state.engine.connect() as conn:
+        assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar_one() == "force_custom_plan"

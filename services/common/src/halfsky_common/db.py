@@ -6,6 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+# asyncpg prepares every statement. After five runs PostgreSQL may switch a prepared statement to a generic plan,
+# which cannot turn `org_path LIKE $1 || '%'` into an index range: once a province-wide caller has run a list, the
+# same statement scans the whole table for a county's caller too. Planning each run keeps the prefix on its index.
+SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
     """An asyncpg engine that checks connections before use, so a restarted database heals the pool."""
@@ -15,6 +20,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
         max_overflow=max_overflow,
         pool_pre_ping=True,
         pool_recycle=1800,
+        connect_args={"server_settings": SERVER_SETTINGS},
     )
 
 

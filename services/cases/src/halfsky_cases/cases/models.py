@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field
@@ -38,6 +39,9 @@ class Case(Base, table=True):
         ),
         Index("ix_rights_case_received_at", "received_at"),
         Index("ix_rights_case_search", "search_bigrams", postgresql_using="gin"),
+        # the work list's order (urgent first, newest first; listing.sort_keys), written as PostgreSQL shows it:
+        # a province or city list reads its first page off this index instead of sorting every case in the region
+        Index("ix_rights_case_worklist", text("(urgent::integer) DESC"), text("received_at DESC"), text("id DESC")),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
