@@ -106,7 +106,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "target": f"analytics ≥ {ANALYTICS_MIN_SPEEDUP}× faster than the naive path, identical results",
             "measured": f"{a['speedup_table_vs_naive']:.1f}× (naive {a['timings']['naive']['median_ms']:.0f} ms); "
-            f"identical: table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}",
+            f"identical: table = values = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}",
             "met": a["speedup_table_vs_naive"] >= ANALYTICS_MIN_SPEEDUP
             and a["identical_table_raw"]
             and a["identical_table_naive"],
@@ -208,9 +208,11 @@ def markdown(results: dict[str, Any]) -> str:
                 for name, t in a["timings"].items()
             ],
             "",
-            f"The naive path read {a['values_read_by_naive']:,} values. Analytics table vs naive: "
-            f"{a['speedup_table_vs_naive']:.1f}×; vs raw SQL: {a['speedup_table_vs_raw']:.1f}×. Identical results: "
-            f"table = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}.",
+            f"The naive path read {a['values_read_by_naive']:,} values. `table` is the service's engine for this "
+            "question (the county rollup), `values` its per-value analytics table, `raw` SQL over the values. "
+            f"Rollup vs naive: {a['speedup_table_vs_naive']:.1f}×; vs the per-value table: "
+            f"{a.get('speedup_table_vs_values', 0):.1f}×; vs raw SQL: {a['speedup_table_vs_raw']:.1f}×. Identical "
+            f"results: table = values = raw {a['identical_table_raw']}, table = naive {a['identical_table_naive']}.",
         ]
     )
     lines += [

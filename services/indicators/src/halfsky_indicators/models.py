@@ -1,5 +1,6 @@
 """Every indicators table, imported in one place for Alembic."""
 
+from halfsky_indicators.analytics.rollup import AnalyticsRollup
 from halfsky_indicators.analytics.table import AnalyticsValue
 from halfsky_indicators.assessments.models import Assessment
 from halfsky_indicators.base import AuditEntry, Base
@@ -14,6 +15,7 @@ from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.validation.models import ValidationRule
 
 __all__ = [
+    "AnalyticsRollup",
     "AnalyticsValue",
     "Assessment",
     "AuditEntry",

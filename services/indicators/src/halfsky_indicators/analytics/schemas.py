@@ -9,11 +9,12 @@ from halfsky_indicators.analytics.attainment import Attainment
 
 
 class Engine(StrEnum):
-    """Where the figures come from; both give identical results (a test holds them to it)."""
+    """Where the figures come from; all give identical results (tests hold them to it)."""
 
-    auto = "auto"  # raw for a county or below, the analytics table above
+    auto = "auto"  # raw for a county or below, the analytics tables above
     raw = "raw"  # path-prefix and period-range joins over the data values
-    table = "table"  # the denormalised analytics table (ancestor per level on each row)
+    table = "table"  # the county rollup where it can answer (sums, averages at county level or above), else values
+    values = "values"  # the denormalised per-value analytics table only (ancestor per level on each row)
 
 
 class AnalyticsRow(BaseModel):

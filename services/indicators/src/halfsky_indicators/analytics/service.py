@@ -91,6 +91,14 @@ async def catalogue(session: AsyncSession, indicators: Sequence[Indicator]) -> C
     )
 
 
+TOTALS = {
+    Engine.raw: queries.totals_raw,
+    Engine.values: analytics_table.totals_per_value,
+    Engine.table: analytics_table.totals,
+    Engine.auto: analytics_table.totals,  # resolved by choose_engine before it gets here
+}
+
+
 def check_level(orgs: Sequence[str], level: int | None) -> None:
     if level is not None and any(depth(o) > level for o in orgs):
         raise Problem(
@@ -122,7 +130,7 @@ async def table(
     last_years = {p.code: same_period_last_year(p) for p in periods}
     all_periods = list({p.code: p for p in [*periods, *last_years.values()]}.values())
     req = queries.Request(cat.by_aggregation, orgs, all_periods, level, approved_only)
-    totals = await (queries.totals_raw(session, req) if engine == Engine.raw else analytics_table.totals(session, req))
+    totals = await TOTALS[engine](session, req)
     share = await assessments.shares(
         session, indicator_ids=[i.id for i in assessed], orgs=orgs, periods=all_periods, level=level
     )

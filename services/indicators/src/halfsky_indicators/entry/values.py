@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_indicators.analytics import rollup as analytics_rollup
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.datasets.models import DataSetElement
 from halfsky_indicators.elements.models import DataElement, ValueType
@@ -100,6 +101,11 @@ async def write_values(
     created = updated = cleared = 0
     to_store = [v for v in values if v.value is not None]
     to_clear = [v.key for v in values if v.value is None]
+    # every rollup row these values change, locked in one order first (clearing cascades in no particular order)
+    await analytics_rollup.lock_keys(
+        session,
+        [(v.element.id, analytics_rollup.unit_of_path(v.org_path), v.period.start, v.period.end) for v in values],
+    )
     for i in range(0, len(to_store), CHUNK):
         rows = [
             {
