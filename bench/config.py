@@ -31,6 +31,9 @@ class BenchConfig:
     cache_dir: Path = BENCH_DIR / ".cache"
     results_dir: Path = field(default_factory=lambda: Path(_env("BENCH_RESULTS_DIR", str(BENCH_DIR / "results"))))
     db_prefix: str = "bench_"
+    element_count: int | None = field(
+        default_factory=lambda: int(_env("BENCH_ELEMENTS", "0")) or None
+    )  # data elements with village values, when the disk cannot hold 40 × scale of them
     only: tuple[str, ...] = field(
         default_factory=lambda: tuple(k for k in _env("BENCH_ONLY", "").split(",") if k)
     )  # scenario keys, for working on one; the report needs all of them
@@ -52,4 +55,4 @@ class BenchConfig:
     def elements(self) -> int:
         """Data elements with village values; every village keeps all 60 months, so the province query is
         full-sized at any scale and only the table around it shrinks."""
-        return max(2, round(FULL_ELEMENTS * self.scale))
+        return self.element_count or max(2, round(FULL_ELEMENTS * self.scale))
