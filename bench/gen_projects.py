@@ -238,12 +238,16 @@ class Gen:
             )
             activities.append(aid)
         outcome = OUTCOME_OF.get(category)
+        seen: set[str] = set()  # one person once per project, as the service's unique key demands
         for _ in range(beneficiaries):
             bid = self.new_id()
-            birth = people.birth_date(rng, low=20, high=60, on=start)
-            idn = people.id_number(
-                rng, unit.path.split("/")[3] if unit.path.count("/") > 3 else "440100", birth, female=True
-            )
+            idn = ""
+            while not idn or idn in seen:
+                birth = people.birth_date(rng, low=20, high=60, on=start)
+                idn = people.id_number(
+                    rng, unit.path.split("/")[3] if unit.path.count("/") > 3 else "440100", birth, female=True
+                )
+            seen.add(idn)
             registered = start + timedelta(days=rng.randrange(days))
             self.rows["beneficiary"].append(
                 (
