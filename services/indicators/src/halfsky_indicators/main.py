@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_indicators.analytics.routes import router as analytics_router
 from halfsky_indicators.assessments.routes import router as assessments_router
 from halfsky_indicators.completeness.routes import router as completeness_router
@@ -57,6 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with common_lifespan(app):
+            replica = None
+            if settings.analytics_database_url:
+                replica = make_engine(
+                    settings.analytics_database_url,
+                    pool_size=settings.db_pool_size,
+                    max_overflow=settings.db_max_overflow,
+                )
+            app.state.analytics_sessionmaker = make_sessionmaker(replica) if replica else app.state.sessionmaker
             app.state.feeds = FeedClient(settings)
             task = None
             if settings.pull_interval_seconds and app.state.feeds.configured:
@@ -76,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await app.state.feeds.close()
+                if replica:
+                    await replica.dispose()
 
     app.router.lifespan_context = lifespan
     return app
