@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_common.orgmoves import org_moves_router
 from halfsky_projects.activities.routes import router as activities_router
 from halfsky_projects.attachments.routes import router as attachments_router
 from halfsky_projects.beneficiaries.routes import router as beneficiaries_router
@@ -10,6 +11,7 @@ from halfsky_projects.campaigns.routes import router as campaigns_router
 from halfsky_projects.config import Settings
 from halfsky_projects.evaluations.routes import router as evaluations_router
 from halfsky_projects.loans.routes import router as loans_router
+from halfsky_projects.models import AuditEntry, Base
 from halfsky_projects.money.routes import router as money_router
 from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
@@ -24,6 +26,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Federation work run as projects: application, review, implementation, money, evaluation.",
         settings=settings or Settings(),
         routers=[
+            org_moves_router(
+                Base.metadata, AuditEntry, skip=("audit_log",)
+            ),  # the audit log keeps the paths it recorded
             stats_router,
             plans_router,
             loans_router,
