@@ -3,8 +3,8 @@ holds the same rows and answers the same questions.
 
 Each component has a Probe: `write` puts real data in through its real entry point (the gateway's bootstrap and CLI,
 the services' routes, the indicator service's CLI), `read` asks the running app what an operator would check
-afterwards. To cover more (statistics, analytics), extend a probe's `read` or add one to PROBES; every table and
-sequence of every database is compared as well.
+afterwards, statistics and analytics included. To cover more, extend a probe's `read` or add one to PROBES; every
+table and sequence of every database is compared as well.
 """
 
 import asyncio
@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -155,7 +156,15 @@ class CasesProbe:
             victim = (await c.get(f"/cases/persons/{detail['victim']['id']}?reveal=true", headers=worker)).json()
             files = (await c.get(f"/cases/{self.case_id}/attachments", headers=worker)).json()
             content = await c.get(f"/cases/{self.case_id}/attachments/{files[0]['id']}/content", headers=worker)
+            leader = user(["leader"], "/44/4401/", name="陈秀英")
+            year = str(datetime.now(UTC).year)
+            stats = await c.get("/cases/stats", params={"period": year, "level": 3}, headers=leader)
+            feed = await c.get("/cases/stats/feed", params={"period": year}, headers=leader)
+        assert stats.status_code == 200 and feed.status_code == 200, stats.text + feed.text
+        assert feed.json()["rows"], "the case is counted in the feed"
         return {
+            "stats": stats.json(),
+            "feed": without(feed.json(), "generated_at"),
             "list": [without(i, "overdue") for i in listed],
             "detail": without(detail, "overdue"),
             "revealed": {k: victim[k] for k in ("id_number", "phone", "address")},
@@ -204,7 +213,9 @@ class ProjectsProbe:
         async with running(projects_app(self.settings(s))) as c:
             detail = (await c.get(f"/projects/{self.project_id}", headers=pm)).json()
             listed = (await c.get("/projects", headers=pm)).json()["items"]
-        return {"detail": detail, "list": [(p["code"], p["status"]) for p in listed]}
+            stats = await c.get("/projects/stats", params={"period": "2026"}, headers=user(["leader"]))
+        assert stats.status_code == 200, stats.text
+        return {"detail": detail, "list": [(p["code"], p["status"]) for p in listed], "stats": stats.json()}
 
 
 class IndicatorsProbe:
@@ -225,8 +236,18 @@ class IndicatorsProbe:
             catalogue = (await c.get("/indicators?limit=100", headers=admin)).json()["items"]
             values = (await c.get("/indicators/data-values?limit=100", headers=admin)).json()["items"]
             reports = (await c.get("/indicators/reports?limit=100", headers=admin)).json()["items"]
+            # the analytics over the demo values, from both analytics tables and the values themselves
+            codes = ",".join(i["code"] for i in catalogue[:40])
+            query = {"indicators": codes, "orgs": "4401", "periods": "2024,2025", "level": "3"}
+            analytics = {}
+            for engine in ("table", "values", "raw"):
+                r = await c.get("/indicators/analytics", params={**query, "engine": engine}, headers=admin)
+                assert r.status_code == 200, r.text
+                analytics[engine] = r.json()["rows"]
         assert catalogue and values
-        return {"catalogue": catalogue, "values": values, "reports": reports}
+        assert analytics["table"] == analytics["values"] == analytics["raw"]
+        assert any(row["value"] is not None for row in analytics["table"])
+        return {"catalogue": catalogue, "values": values, "reports": reports, "analytics": analytics["table"]}
 
 
 PROBES = [GatewayProbe(), CasesProbe(), ProjectsProbe(), IndicatorsProbe()]

@@ -19,6 +19,9 @@ class Settings(ServiceSettings):
     disabled_reload_seconds: float = Field(
         default=5.0, gt=0, description="How often each replica reloads disabled accounts, whose tokens it refuses."
     )
+    org_move_retry_seconds: float = Field(
+        default=30.0, gt=0, description="How often undelivered moves in the region tree are sent to the services again"
+    )
     lockout_failures: int = 5
     lockout_minutes: int = 15
     password_min_length: int = 10

@@ -23,6 +23,7 @@ from halfsky_gateway.auth.routes import router as auth_router
 from halfsky_gateway.bodylimit import BodyLimitMiddleware
 from halfsky_gateway.clients.routes import router as clients_router
 from halfsky_gateway.config import Settings
+from halfsky_gateway.orgunits import propagation
 from halfsky_gateway.orgunits.routes import router as orgunits_router
 from halfsky_gateway.proxy import ProxyMiddleware, make_client
 from halfsky_gateway.spa import CSP, SPAFiles
@@ -60,9 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_connections=settings.proxy_max_connections,
         )
         reloader = await revocation.start(disabled, engine, settings.disabled_reload_seconds)
+        app.state.background = set()  # tasks started by requests (a move's delivery), kept until they end
+        mover = propagation.start(app.state.sessionmaker, app.state.http, settings)
         try:
             yield
         finally:
+            await propagation.stop(mover)
             await revocation.stop(reloader)
             await app.state.http.aclose()
             await engine.dispose()

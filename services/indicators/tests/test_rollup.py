@@ -12,6 +12,7 @@ from indicators_factories import ADMIN, STATS, TH_LEADER, folic_catalogue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from halfsky_common.testing import auth, make_token
 from halfsky_indicators.analytics import queries, rollup
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.elements.models import Aggregation
@@ -139,3 +140,17 @@ def test_only_sums_and_averages_at_county_level_or_above_use_the_rollup() -> Non
     assert not rollup.answers(queries.Request({Aggregation.sum: ids}, ["/44/4401/440106/440106001/"], year, None))
     assert rollup.unit_of_path("/44/4401/440106/440106001/440106001001/") == "/44/4401/440106/"
     assert rollup.unit_of_path("/44/4401/") == "/44/4401/"
+
+
+async def test_a_moved_street_takes_its_values_and_rollup_along(client: httpx.AsyncClient, app: FastAPI) -> None:
+    await folic_catalogue(client)
+    for n, org in enumerate(STREETS):
+        assert (await put(client, org, {"folic_takers": 9000 + n, "folic_due": 10000 + n})).status_code == 200
+    gateway = auth(make_token(typ="service", roles=[], scope="orgs:move", org_path="/", name="gateway"))
+    move = {"from_path": "/44/4401/440106/440106003/", "to_path": "/44/4401/440104/440106003/"}
+    r = await client.post("/indicators/org-moves", json=move, headers=gateway)
+    assert r.status_code == 200, r.text
+    assert r.json()["updated"]["data_value.org_path"] == 2
+    await assert_in_step(app)
+    totals = await engines_agree(app, level=3, approved_only=False)
+    assert sorted(totals.values()) == [18001, 18005, 20001, 20005]  # 天河区 two streets, 越秀区 two

@@ -1,8 +1,10 @@
 """Plans: targets per period, the sum check on the domain's 10,000 → 10,500 slip, 其中 parts, progress arithmetic."""
 
 import httpx
+from sqlalchemy import text
 
 from halfsky_projects.periods import today
+from halfsky_projects.plans import nightly
 
 # 篇4: annual targets 培训 10,000, 扶持创业 1,000, 带动就业 5,000 with this quarterly schedule.
 QUARTERS = {
@@ -158,6 +160,24 @@ async def test_behind_schedule_flag_filters_the_list(api, client: httpx.AsyncCli
     refreshed = await client.post("/projects/progress/refresh", headers=api.leader)
     assert refreshed.status_code == 200 and refreshed.json()["checked"] == 2
     assert (await client.post("/projects/progress/refresh", headers=api.pm)).status_code == 403
+
+
+async def test_the_background_round_refreshes_flags_that_time_made_stale(api, client: httpx.AsyncClient, app) -> None:
+    year = today().year
+    lagging = await api.running_project(name="两癌筛查", start_date=f"{year}-01-01", end_date=f"{year}-12-31")
+    body = {"measure": "screenings_done", "period": str(year), "value": 2000}
+    assert (await client.post(f"/projects/{lagging['id']}/targets", json=body, headers=api.pm)).status_code == 201
+    async with app.state.engine.begin() as conn:  # as it stood before the days went by
+        await conn.execute(text("UPDATE project SET behind_schedule = false"))
+    assert (await client.get("/projects?behind_schedule=true", headers=api.leader)).json()["items"] == []
+
+    assert await nightly.refresh_all(app.state.sessionmaker, as_of=today()) == (1, 1)
+    listed = (await client.get("/projects?behind_schedule=true", headers=api.leader)).json()["items"]
+    assert [p["name"] for p in listed] == ["两癌筛查"]
+    assert await nightly.refresh_all(app.state.sessionmaker, as_of=today()) == (1, 0)
+    async with app.state.engine.connect() as conn:
+        actors = (await conn.execute(text("SELECT actor_id FROM audit_log WHERE action = 'progress.refresh'"))).all()
+    assert [a for (a,) in actors] == ["system:progress-refresh"] * 2
 
 
 async def test_typed_actuals_outside_the_project_are_refused(api, client: httpx.AsyncClient) -> None:

@@ -1,9 +1,12 @@
 """HTTP layer of the region tree: read by every signed-in user, changed by admins within their subtree."""
 
+import asyncio
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from sqlalchemy import or_, select
+from sqlmodel import col
 
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal, StaffUser, ensure_visible, require_roles
@@ -11,10 +14,12 @@ from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
 from halfsky_gateway.base import AuditEntry
-from halfsky_gateway.orgunits import service
+from halfsky_gateway.orgunits import propagation, service
 from halfsky_gateway.orgunits.models import OrgUnit
+from halfsky_gateway.orgunits.propagation import OrgMoveOutbox
 from halfsky_gateway.orgunits.schemas import (
     ImportResult,
+    OrgMoveStatus,
     OrgUnitCreate,
     OrgUnitMove,
     OrgUnitPublic,
@@ -40,6 +45,27 @@ async def list_units(
     if q:
         return [public(u) for u in await service.search(session, q=q, under="/", limit=limit)]
     return [public(u, has) for u, has in await service.children(session, parent_id=parent_id)]
+
+
+@router.get(
+    "/moves", response_model=list[OrgMoveStatus], summary="Recent moves and the services yet to apply each (admins)"
+)
+async def list_moves(
+    session: Session,
+    admin: Admin,
+    pending_only: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[OrgMoveStatus]:
+    stmt = select(OrgMoveOutbox).where(
+        or_(
+            col(OrgMoveOutbox.from_path).startswith(admin.org_path),
+            col(OrgMoveOutbox.to_path).startswith(admin.org_path),
+        )
+    )
+    if pending_only:
+        stmt = stmt.where(col(OrgMoveOutbox.delivered_at).is_(None))
+    moves = (await session.execute(stmt.order_by(col(OrgMoveOutbox.seq).desc()).limit(limit))).scalars()
+    return [OrgMoveStatus.model_validate(m, from_attributes=True) for m in moves]
 
 
 @router.get("/{unit_id}", response_model=OrgUnitPublic)
@@ -138,7 +164,15 @@ async def move_unit(
         new_path=unit.path,
         rows=moved,
     )
+    settings = request.app.state.settings
+    propagation.enqueue(session, settings, from_path=old_path, to_path=unit.path)
     await session.commit()
+    # the services learn of it now, in the background; the outbox retries whoever does not answer
+    task = asyncio.create_task(
+        propagation.deliver_quietly(request.app.state.sessionmaker, request.app.state.http, settings)
+    )
+    request.app.state.background.add(task)
+    task.add_done_callback(request.app.state.background.discard)
     set_etag(response, unit.version)
     return public(unit)
 

@@ -1,6 +1,7 @@
 """Request and response models of the region tree."""
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
@@ -37,3 +38,16 @@ class ImportResult(BaseModel):
     created: int
     updated: int
     errors: list[dict[str, str]] = []
+
+
+class OrgMoveStatus(BaseModel):
+    """A move in the region tree and the services that have not applied it yet."""
+
+    id: uuid.UUID
+    from_path: str
+    to_path: str
+    pending: list[str]
+    attempts: int
+    last_error: str
+    created_at: datetime
+    delivered_at: datetime | None

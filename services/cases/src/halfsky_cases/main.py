@@ -9,6 +9,7 @@ from halfsky_cases.cases.routes import router as cases_router
 from halfsky_cases.config import Settings
 from halfsky_cases.export.routes import router as export_router
 from halfsky_cases.legal.routes import router as legal_router
+from halfsky_cases.models import AuditEntry, Base
 from halfsky_cases.parties.routes import router as persons_router
 from halfsky_cases.protection.crypto import load_cipher
 from halfsky_cases.protection.routes import router as access_log_router
@@ -17,6 +18,9 @@ from halfsky_cases.stats.routes import router as stats_router
 from halfsky_cases.supervision.routes import router as supervision_router
 from halfsky_cases.transfers.routes import router as transfers_router
 from halfsky_common.app import create_service_app
+from halfsky_common.orgmoves import org_moves_router
+
+APPEND_ONLY = ("audit_log", "access_log")  # hash-chained: they keep the paths they recorded
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         # Fixed paths (/cases/partners, /cases/transfers, ...) must come before /cases/{case_id}.
         routers=[
+            org_moves_router(Base.metadata, AuditEntry, skip=APPEND_ONLY),
             access_log_router,
             stats_router,
             export_router,

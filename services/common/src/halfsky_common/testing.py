@@ -22,7 +22,7 @@ from jose import jwt
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from halfsky_common.db import async_url
+from halfsky_common.db import async_url, make_engine
 from halfsky_common.keys import generate_key_pair, sign_access_token
 from halfsky_common.pgserver import create_database, start_embedded
 
@@ -199,6 +199,39 @@ class ServiceBasics:
         r = await client.get(f"/{self.service}", headers=auth(token))
         assert r.status_code == 401, (kind, r.text)
         assert r.headers["content-type"].startswith("application/problem+json")
+
+    async def test_only_the_gateways_service_token_moves_units(self, client: httpx.AsyncClient, db_url: str) -> None:
+        url = f"/{self.service}/org-moves"
+        move = {"from_path": "/44/4401/440106/440106901/", "to_path": "/44/4401/440104/440106901/"}
+        refused = [
+            make_token(roles=["admin"], org_path="/"),  # a user, whatever the role and region
+            make_token(typ="client", roles=["partner"], scope="orgs:move cases:intake"),  # a partner client
+            make_token(typ="service", roles=[], scope="stats:read", org_path="/"),  # a service token without scope
+        ]
+        for token in refused:
+            r = await client.post(url, json=move, headers=auth(token))
+            assert r.status_code == 403, r.text
+        assert (await client.post(url, json=move)).status_code == 401
+        gateway = auth(
+            make_token(typ="service", roles=[], scope="orgs:move", org_path="/", name="gateway", sub="service:gateway")
+        )
+        r = await client.post(url, json={**move, "to_path": "/44/4401/440106/440106901/440106901001/"}, headers=gateway)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "to_path"  # under itself
+        r = await client.post(url, json={**move, "from_path": "/44/../"}, headers=gateway)
+        assert r.status_code == 422
+        r = await client.post(url, json=move, headers=gateway)
+        assert r.status_code == 200 and r.json() == {"updated": {}}  # nothing there yet
+        engine = make_engine(db_url)
+        try:
+            async with engine.connect() as conn:
+                audited = await conn.execute(
+                    text("SELECT actor_id FROM audit_log WHERE action = 'org_unit.moved' AND entity_id = :p"),
+                    {"p": move["from_path"]},
+                )
+                actors = list(audited.scalars())
+            assert actors and set(actors) == {"service:gateway"}
+        finally:
+            await engine.dispose()
 
     async def test_migrations_match_models(self, db_url: str) -> None:
         assert await schema_drift(db_url, self.metadata) == []

@@ -19,3 +19,8 @@ class Settings(ServiceSettings):
         default=30.0, ge=0, description="Wait before the first scheduled pull, so the gateway is up"
     )
     pull_timeout_seconds: float = Field(default=20.0, gt=0)
+    analytics_database_url: str = Field(
+        default="",
+        description="A streaming replica of this service's database for the analytics and early-warning reads; "
+        "empty: the primary. Replica lag shows there: a value approved a moment ago may not be counted yet.",
+    )

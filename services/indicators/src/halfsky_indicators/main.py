@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.orgmoves import org_moves_router
 from halfsky_indicators.analytics.routes import router as analytics_router
+from halfsky_indicators.analytics.table import refresh_moved as refresh_moved_analytics
 from halfsky_indicators.assessments.routes import router as assessments_router
 from halfsky_indicators.completeness.routes import router as completeness_router
 from halfsky_indicators.config import Settings
@@ -20,11 +23,15 @@ from halfsky_indicators.elements.routes import router as elements_router
 from halfsky_indicators.entry.routes import router as entry_router
 from halfsky_indicators.figures.routes import router as figures_router
 from halfsky_indicators.indicators.routes import router as indicators_router
+from halfsky_indicators.models import AuditEntry, Base
 from halfsky_indicators.orglabels.routes import router as orglabels_router
 from halfsky_indicators.periods_routes import router as periods_router
 from halfsky_indicators.plans.routes import router as plans_router
 from halfsky_indicators.transfer.routes import router as transfer_router
 from halfsky_indicators.validation.routes import router as validation_router
+
+# the audit log keeps the paths it recorded; the analytics tables are refreshed from the moved values instead
+DERIVED_OR_APPEND_ONLY = ("audit_log", "analytics_value", "analytics_rollup")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,6 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         # The indicator catalogue comes last: its `/{code}` routes would otherwise shadow the fixed paths.
         routers=[
+            org_moves_router(
+                Base.metadata,
+                AuditEntry,
+                skip=DERIVED_OR_APPEND_ONLY,
+                extra=[("org_label", "path")],
+                after=refresh_moved_analytics,
+            ),
             periods_router,
             plans_router,
             elements_router,
@@ -57,6 +71,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with common_lifespan(app):
+            replica = None
+            if settings.analytics_database_url:
+                replica = make_engine(
+                    settings.analytics_database_url,
+                    pool_size=settings.db_pool_size,
+                    max_overflow=settings.db_max_overflow,
+                )
+            app.state.analytics_sessionmaker = make_sessionmaker(replica) if replica else app.state.sessionmaker
             app.state.feeds = FeedClient(settings)
             task = None
             if settings.pull_interval_seconds and app.state.feeds.configured:
@@ -76,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await app.state.feeds.close()
+                if replica:
+                    await replica.dispose()
 
     app.router.lifespan_context = lifespan
     return app

@@ -1,8 +1,12 @@
 """The projects service app (run with `uvicorn halfsky_projects.main:create_app --factory`)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from halfsky_common.app import create_service_app
+from halfsky_common.orgmoves import org_moves_router
 from halfsky_projects.activities.routes import router as activities_router
 from halfsky_projects.attachments.routes import router as attachments_router
 from halfsky_projects.beneficiaries.routes import router as beneficiaries_router
@@ -10,7 +14,9 @@ from halfsky_projects.campaigns.routes import router as campaigns_router
 from halfsky_projects.config import Settings
 from halfsky_projects.evaluations.routes import router as evaluations_router
 from halfsky_projects.loans.routes import router as loans_router
+from halfsky_projects.models import AuditEntry, Base
 from halfsky_projects.money.routes import router as money_router
+from halfsky_projects.plans import nightly
 from halfsky_projects.plans.routes import router as plans_router
 from halfsky_projects.projects.routes import router as projects_router
 from halfsky_projects.stats.routes import router as stats_router
@@ -18,12 +24,16 @@ from halfsky_projects.supervision.routes import router as supervision_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or Settings()
+    app = create_service_app(
         name="projects",
         title="HalfSky projects (项目化管理)",
         description="Federation work run as projects: application, review, implementation, money, evaluation.",
-        settings=settings or Settings(),
+        settings=settings,
         routers=[
+            org_moves_router(
+                Base.metadata, AuditEntry, skip=("audit_log",)
+            ),  # the audit log keeps the paths it recorded
             stats_router,
             plans_router,
             loans_router,
@@ -37,3 +47,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             supervision_router,
         ],
     )
+    common_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with common_lifespan(app):
+            task = nightly.start(
+                app.state.sessionmaker, settings.progress_refresh_hours, settings.progress_refresh_first_delay_seconds
+            )
+            try:
+                yield
+            finally:
+                await nightly.stop(task)
+
+    app.router.lifespan_context = lifespan
+    return app

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlmodel import col
 
-from halfsky_common.db import Session
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataReader, ensure_in_region
 from halfsky_indicators.analytics import service
+from halfsky_indicators.analytics.replica import AnalyticsSession
 from halfsky_indicators.analytics.schemas import AnalyticsTable, EarlyWarning, Engine
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.orgpaths import normalise, parse_level
@@ -34,7 +34,7 @@ def split(value: str, field: str, most: int) -> list[str]:
     summary="Indicator values per org × period from summed numerators and denominators, with targets",
 )
 async def analytics(
-    session: Session,
+    session: AnalyticsSession,
     user: DataReader,
     indicators: Annotated[str, Query(description="Indicator codes, comma-separated")],
     periods: Annotated[str, Query(description="Period codes: 2026, 2026H1, 2026Q3, 202607, 2026YTD10, 2021-2030")],
@@ -74,7 +74,7 @@ async def analytics(
     summary="Indicators off track or at risk, by region (off track first)",
 )
 async def early_warnings(
-    session: Session,
+    session: AnalyticsSession,
     user: DataReader,
     period: str,
     org: str | None = None,

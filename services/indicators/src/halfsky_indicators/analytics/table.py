@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Date, ForeignKey, Index, Text, and_, or_, select, text, tuple_
+from sqlalchemy import Column, ColumnElement, Date, ForeignKey, Index, Text, and_, or_, select, text, tuple_, union
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, col
@@ -92,6 +92,26 @@ async def refresh(session: AsyncSession, where: ColumnElement[bool]) -> int:
     )
     result = await session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def refresh_moved(session: AsyncSession, from_path: str, to_path: str) -> None:
+    """A unit moved and its values were re-pathed: their analytics rows follow (ancestors per level, rollup).
+
+    The rollup rows of the old and the new place are locked together first, in key order, as every write does.
+    """
+    a = AnalyticsValue
+    old = select(col(a.element_id), rollup.unit_of(a.org_path).label("unit"), col(a.period_start), col(a.period_end))
+    new = select(
+        col(DataValue.element_id),
+        rollup.unit_of(DataValue.org_path).label("unit"),
+        col(DataValue.period_start),
+        col(DataValue.period_end),
+    )
+    await rollup.lock(
+        session,
+        union(old.where(col(a.org_path).startswith(from_path)), new.where(col(DataValue.org_path).startswith(to_path))),
+    )
+    await refresh(session, col(DataValue.org_path).startswith(to_path))
 
 
 async def refresh_keys(session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str, str]]) -> None:
