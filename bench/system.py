@@ -45,8 +45,10 @@ def make_stack(config: BenchConfig) -> Stack:
         log_to_files=True,
         workers=workers,
         extra_env={
-            # the hourly pull of case and project statistics would land in the middle of a run at random
+            # the hourly pull of case and project statistics and the daily re-check of 20,000 projects' schedules
+            # would land in the middle of a run at random
             "indicators": {"INDICATORS_PULL_INTERVAL_SECONDS": "0"},
+            "projects": {"PROJECTS_PROGRESS_REFRESH_HOURS": "0"},
             "gateway": {"GATEWAY_ACCESS_TOKEN_MINUTES": "240"},
         },
     )
