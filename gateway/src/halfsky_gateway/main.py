@@ -15,7 +15,7 @@ from halfsky_common.app import PROBLEM_RESPONSES
 from halfsky_common.auth import ALGORITHM
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.nulguard import NulGuardMiddleware
-from halfsky_common.observability import configure_logging, instrumentator
+from halfsky_common.observability import configure_logging, instrument, instrumentator
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_gateway.auth import revocation
@@ -24,7 +24,7 @@ from halfsky_gateway.bodylimit import BodyLimitMiddleware
 from halfsky_gateway.clients.routes import router as clients_router
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits.routes import router as orgunits_router
-from halfsky_gateway.proxy import ProxyMiddleware, make_client
+from halfsky_gateway.proxy import ProxyMiddleware, Upstream
 from halfsky_gateway.spa import CSP, SPAFiles
 from halfsky_gateway.users.routes import router as users_router
 
@@ -54,17 +54,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.http = make_client(
+        app.state.upstream = Upstream(
             connect_timeout=settings.proxy_connect_timeout,
             read_timeout=settings.proxy_read_timeout,
             max_connections=settings.proxy_max_connections,
         )
+        app.state.http = app.state.upstream.client
         reloader = await revocation.start(disabled, engine, settings.disabled_reload_seconds)
         try:
             yield
         finally:
             await revocation.stop(reloader)
-            await app.state.http.aclose()
+            await app.state.upstream.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -127,16 +128,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
-    metrics.instrument(app)  # after the proxy, so proxied calls are counted too
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_credentials=False,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
-        expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
-        max_age=600,
-    )
+    instrument(app, metrics, prefixes=[f"/api/{name}" for name in settings.service_urls()])  # outside the proxy
+    if settings.cors_origins:  # none in production (the SPA is same-origin): then no CORS layer on every call
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
+            max_age=600,
+        )
     app.add_middleware(SecurityHeadersMiddleware, extra={"content-security-policy": CSP})
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -7,9 +7,11 @@ routes only.
 
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
+import aiohttp
 import httpx
-from httpx_aiohttp import HttpxAiohttpClient
+from httpx_aiohttp import AiohttpTransport
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halfsky_common.auth import TokenVerifier
@@ -41,13 +43,35 @@ class BodyTooLarge(Exception):
     """A streamed request body passed the gateway's limit."""
 
 
-def make_client(*, connect_timeout: float, read_timeout: float, max_connections: int) -> httpx.AsyncClient:
-    """One pooled client for all upstream calls, on the aiohttp transport (see DESIGN.md for the measurements)."""
-    return HttpxAiohttpClient(
-        timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout),
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-        follow_redirects=False,
-    )
+class Upstream:
+    """The pooled connections to the services (aiohttp, see DESIGN.md for the measurements) and their timeouts.
+
+    The proxy hands requests to the transport itself: httpx's client would merge in its default headers (an
+    `Accept-Encoding` the caller never sent), keep the services' cookies in one jar shared by every caller, and
+    spend ~0.2 ms a call on cookie extraction and request building. `client` is the same pool for the gateway's own
+    calls (readiness checks).
+    """
+
+    def __init__(self, *, connect_timeout: float, read_timeout: float, max_connections: int) -> None:
+        def session() -> aiohttp.ClientSession:  # made on first use, inside the running event loop
+            return aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=max_connections, keepalive_timeout=5.0),
+                cookie_jar=aiohttp.DummyCookieJar(),  # one caller's cookies must never reach another's request
+                skip_auto_headers=("User-Agent", "Accept-Encoding"),  # forward the caller's, add none
+            )
+
+        self.transport = AiohttpTransport(client=session)
+        timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout)
+        self.timeouts: dict[str, Any] = {"timeout": timeout.as_dict()}
+        self.client = httpx.AsyncClient(transport=self.transport, timeout=timeout, follow_redirects=False)
+
+    async def send(self, method: str, url: str, headers: list[tuple[bytes, bytes]], body: Any) -> httpx.Response:
+        """Send a request as it is (no added headers), the response's body left to stream."""
+        request = httpx.Request(method, url, headers=headers, content=body, extensions=self.timeouts)
+        return await self.transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
 
 class ProxyMiddleware:
@@ -84,7 +108,7 @@ class ProxyMiddleware:
     async def _forward(self, scope: Scope, receive: Receive, send: Send, name: str) -> None:
         state = scope["app"].state
         verifier: TokenVerifier = state.verifier
-        client: httpx.AsyncClient = state.http
+        upstreams: Upstream = state.upstream
         headers = [(k, v) for k, v in scope["headers"] if k not in HOP_BY_HOP]
         auth = next((v for k, v in headers if k == b"authorization"), b"").decode("latin-1")
         scheme, _, token = auth.partition(" ")
@@ -111,11 +135,8 @@ class ProxyMiddleware:
         method = scope["method"]
         has_body = method not in BODYLESS or length is not None
         body = _LimitedBody(receive, self.max_body_bytes)
-        request = client.build_request(
-            method, httpx.URL(url.decode("latin-1")), headers=headers, content=body if has_body else None
-        )
         try:
-            upstream = await client.send(request, stream=True)
+            upstream = await upstreams.send(method, url.decode("latin-1"), headers, body if has_body else None)
         except Exception as exc:
             raise self._problem(name, exc, body_too_large=body.too_large) from None
         try:

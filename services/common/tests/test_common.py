@@ -3,6 +3,8 @@
 import uuid
 
 import httpx
+import pytest
+from jose import jwk
 
 from halfsky_common.auth import Principal, TokenVerifier
 from halfsky_common.problems import Problem
@@ -81,3 +83,19 @@ def test_verifier_reads_identity_and_sees_only_its_subtree() -> None:
         assert exc.status == 401
     else:
         raise AssertionError("a token without a valid org_path was accepted")
+
+
+def test_the_public_key_is_parsed_once_not_per_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    verifier = TokenVerifier(public_key_pem=shared_key_pair()[1], issuer="halfsky-gateway", audience="halfsky")
+    tokens = [make_token(roles=["leader"], org_path="/44/4401/") for _ in range(3)]
+    calls = []
+    real = jwk.construct
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jwk, "construct", counting)
+    for token in tokens:
+        verifier.verify(token)
+    assert calls == []

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from jose import JWTError, jwt
+from jose import JWTError, jwk, jwt
 from jose.exceptions import ExpiredSignatureError, JWTClaimsError
 from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import InstrumentedAttribute
@@ -52,7 +52,8 @@ class TokenVerifier:
     """Checks signature (RS256 only), expiry, issuer and audience of an access token."""
 
     def __init__(self, *, public_key_pem: str, issuer: str, audience: str) -> None:
-        self._key = public_key_pem
+        # Parsed once: handing python-jose the PEM made it parse the key again on every verification (~0.3 ms).
+        self._key = jwk.construct(public_key_pem, ALGORITHM)
         self._issuer = issuer
         self._audience = audience
 
