@@ -4,16 +4,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from jose import jwk
 from sqlalchemy import text
 
 from halfsky_common.app import PROBLEM_RESPONSES
-from halfsky_common.auth import ALGORITHM
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.keys import public_pem_of
 from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrument, instrumentator
 from halfsky_common.problems import install_problem_handlers, problem_response
@@ -28,24 +26,17 @@ from halfsky_gateway.proxy import ProxyMiddleware, Upstream
 from halfsky_gateway.spa import CSP, SPAFiles
 from halfsky_gateway.users.routes import router as users_router
 
-KEY_ID = "halfsky-1"
 
-
-def public_key_of(settings: Settings) -> str:
-    """The verification key: given explicitly, or derived from the signing key."""
-    if settings.jwt_public_key or settings.jwt_public_key_file:
-        return settings.public_key_pem()
-    private = serialization.load_pem_private_key(settings.private_key_pem().encode(), password=None)
-    return (
-        private.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+def verification_keys(settings: Settings) -> str:
+    """The PEM bundle the gateway verifies with and publishes: its signing key's public half first, then every key in
+    GATEWAY_JWT_PUBLIC_KEY[_FILE] (during a rotation the other key of the two; see deploy/README.md, Keys)."""
+    given = settings.public_key_pem() if settings.jwt_public_key or settings.jwt_public_key_file else ""
+    return public_pem_of(settings.private_key_pem()) + given
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    public_pem = public_key_of(settings)
+    public_pem = verification_keys(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,11 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
 
-    @app.get("/.well-known/jwks.json", tags=["auth"], summary="The public key services verify tokens with")
+    published = {"keys": [key.jwk() for key in app.state.verifier.keys]}  # the signing key first
+
+    @app.get("/.well-known/jwks.json", tags=["auth"], summary="The public keys tokens are verified with")
     async def jwks() -> dict[str, Any]:
-        key = jwk.construct(public_pem, ALGORITHM).to_dict()
-        key.update({"kid": KEY_ID, "use": "sig", "alg": ALGORITHM})
-        return {"keys": [key]}
+        return published
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, str]:

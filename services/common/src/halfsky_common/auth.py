@@ -5,14 +5,15 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from jose import JWTError, jwk, jwt
+from jose import JWTError, jwt
 from jose.exceptions import ExpiredSignatureError, JWTClaimsError
 from sqlalchemy import ColumnElement, false
 from sqlalchemy.orm import InstrumentedAttribute
 
+from halfsky_common.keys import ALGORITHM, PublicKey, public_keys
 from halfsky_common.problems import Problem
 
-ALGORITHM = "RS256"
+__all__ = ["ALGORITHM", "Principal", "TokenVerifier"]
 
 ROLES = (
     "admin",
@@ -49,11 +50,18 @@ class Principal:
 
 
 class TokenVerifier:
-    """Checks signature (RS256 only), expiry, issuer and audience of an access token."""
+    """Checks signature (RS256 only), key id, expiry, issuer and audience of an access token.
+
+    `public_key_pem` holds one PEM or several one after the other (during a key rotation: the old and the new key).
+    The token's `kid` picks the key: an id none of them has is refused. A token without a `kid` is tried against
+    each key (the signature decides either way; the id only says which key to try).
+    """
 
     def __init__(self, *, public_key_pem: str, issuer: str, audience: str) -> None:
         # Parsed once: handing python-jose the PEM made it parse the key again on every verification (~0.3 ms).
-        self._key = jwk.construct(public_key_pem, ALGORITHM)
+        self.keys: list[PublicKey] = public_keys(public_key_pem)
+        self._by_kid = {key.kid: key.key for key in self.keys}
+        self._all = [key.key for key in self.keys]
         self._issuer = issuer
         self._audience = audience
 
@@ -65,10 +73,17 @@ class TokenVerifier:
             raise unauthorized("The token is malformed.") from None
         if header.get("alg") != ALGORITHM:
             raise unauthorized("The token is not signed with RS256.")
+        kid = header.get("kid")
+        if kid is None:
+            keys = self._all
+        elif isinstance(kid, str) and kid in self._by_kid:
+            keys = [self._by_kid[kid]]
+        else:
+            raise unauthorized("The token is signed with a key this service does not know (kid).")
         try:
             claims = jwt.decode(
                 token,
-                self._key,
+                keys,  # type: ignore[arg-type]  # python-jose tries each Key of a list; its stubs say str only
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,
