@@ -1,12 +1,16 @@
 """Fixtures of the gateway suite: a migrated database, the app in-process, a small region tree, users."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 from halfsky_common.db import make_engine, make_sessionmaker
@@ -17,6 +21,7 @@ from halfsky_gateway.main import create_app
 from halfsky_gateway.models import Base
 from halfsky_gateway.orgunits import service as orgunits
 from halfsky_gateway.orgunits.models import OrgUnit
+from halfsky_gateway.stack import free_port
 from halfsky_gateway.users import service as users
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
@@ -128,3 +133,24 @@ def login(client: httpx.AsyncClient) -> Login:
         return pair
 
     return sign_in
+
+
+@asynccontextmanager
+async def _serve(app: Any) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[Any], AbstractAsyncContextManager[str]]:
+    """`async with serve(asgi_app) as url`: the app on loopback behind uvicorn, so the proxy's transport runs for
+    real (lifespan off: an app that needs one is wrapped in `running` first or needs none)."""
+    return _serve

@@ -2,17 +2,19 @@
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from halfsky_common.testing import auth, make_token, running
 from halfsky_gateway.main import create_app
+from halfsky_gateway.stack import free_port
+
+Serve = Callable[[Any], AbstractAsyncContextManager[str]]
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,23 +43,10 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-async def upstream_url() -> AsyncIterator[str]:
-    """A real HTTP server on loopback (uvicorn), so the proxy's transport is exercised for real."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(echo, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+async def upstream_url(serve: Serve) -> AsyncIterator[str]:
+    async with serve(echo) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

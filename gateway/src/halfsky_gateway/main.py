@@ -13,7 +13,7 @@ from halfsky_common.app import PROBLEM_RESPONSES
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.keys import public_pem_of
 from halfsky_common.nulguard import NulGuardMiddleware
-from halfsky_common.observability import configure_logging, instrument, instrumentator
+from halfsky_common.observability import configure_logging, instrument, instrumentator, telemetry_config
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_gateway.auth import revocation
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        telemetry=telemetry_config("gateway"),
     )
     app.state.settings = settings
     disabled = app.state.disabled = revocation.DisabledAccounts()

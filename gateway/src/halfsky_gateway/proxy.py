@@ -7,6 +7,7 @@ routes only.
 
 import logging
 from collections.abc import AsyncIterator
+from types import ModuleType
 from typing import Any
 
 import aiohttp
@@ -15,6 +16,7 @@ from httpx_aiohttp import AiohttpTransport
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halfsky_common.auth import TokenVerifier
+from halfsky_common.observability import otel_enabled
 from halfsky_common.problems import Problem, problem_response
 from halfsky_common.requestid import request_id_var
 
@@ -81,6 +83,13 @@ class ProxyMiddleware:
         self.app = app
         self.services = {name: url.rstrip("/") for name, url in services.items()}
         self.max_body_bytes = max_body_bytes
+        # Traces on: a client span around each call and its traceparent to the service. Off: the caller's
+        # traceparent and tracestate travel on untouched, like any other header, and no OpenTelemetry is imported.
+        self.tracing: ModuleType | None = None
+        if otel_enabled():
+            from halfsky_common import tracing
+
+            self.tracing = tracing
 
     def _target(self, path: str) -> str | None:
         # "/api/cases" or "/api/cases/…" → "cases"
@@ -135,8 +144,14 @@ class ProxyMiddleware:
         method = scope["method"]
         has_body = method not in BODYLESS or length is not None
         body = _LimitedBody(receive, self.max_body_bytes)
+        target = url.decode("latin-1")
         try:
-            upstream = await upstreams.send(method, url.decode("latin-1"), headers, body if has_body else None)
+            if self.tracing is None:
+                upstream = await upstreams.send(method, target, headers, body if has_body else None)
+            else:
+                with self.tracing.client_span("gateway", method, target, headers) as span:
+                    upstream = await upstreams.send(method, target, headers, body if has_body else None)
+                    span.set_attribute("http.response.status_code", upstream.status_code)
         except Exception as exc:
             raise self._problem(name, exc, body_too_large=body.too_large) from None
         try:

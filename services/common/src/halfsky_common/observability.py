@@ -10,20 +10,44 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CollectorRegistry, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 from prometheus_fastapi_instrumentator.middleware import PrometheusInstrumentatorMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp
 
-from halfsky_common.requestid import ACCESS_LOGGER, request_id_var
+from halfsky_common import requestid
+from halfsky_common.requestid import ACCESS_LOGGER, request_id_var, trace_id_var
 
 
 def _add_request_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     rid = request_id_var.get()
     if rid:
         event.setdefault("request_id", rid)
+    tid = trace_id_var.get()
+    if tid:
+        event.setdefault("trace_id", tid)
     return event
+
+
+OTEL_OFF: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
+def otel_enabled() -> bool:
+    """HALFSKY_OTEL_ENABLED=true turns traces on; off (the default) nothing of the OpenTelemetry SDK is imported."""
+    return os.environ.get("HALFSKY_OTEL_ENABLED", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def telemetry_config(service: str) -> TelemetryConfig:
+    """The `telemetry=` of every app: FastAPI's server spans on our provider when enabled, else switched off (also
+    should some library have set a global provider). Metrics stay Prometheus', logs stay ours."""
+    if not otel_enabled():
+        return OTEL_OFF
+    from halfsky_common import tracing
+
+    requestid.current_trace_id = tracing.current_trace_id  # the access line and log lines carry the span's id
+    return {"tracer_provider": tracing.tracer_provider(service), "metrics": False, "logs": False}
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

@@ -1,8 +1,10 @@
 """X-Request-ID: taken from the caller or generated, kept for logs and audit rows, echoed back; the access line."""
 
 import logging
+import re
 import time
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -11,7 +13,27 @@ HEADER = "x-request-id"
 _HEADER = HEADER.encode()
 ACCESS_LOGGER = "halfsky.access"
 access_log = logging.getLogger(ACCESS_LOGGER)
+_TRACEPARENT = b"traceparent"
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
+trace_id_var: ContextVar[str] = ContextVar("trace_id", default="")
+_TRACE_ID = re.compile(rb"[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}")
+
+
+def _no_span() -> str:
+    return ""
+
+
+# With traces on (observability.telemetry_config) the current span's trace id; otherwise none, and the id of an
+# incoming W3C traceparent is logged as it came.
+current_trace_id: Callable[[], str] = _no_span
+
+
+def trace_id_of(traceparent: bytes) -> str:
+    """The trace id of a W3C traceparent header, or "" when it is not one (all zeros is invalid too)."""
+    match = _TRACE_ID.fullmatch(traceparent.strip())
+    if match is None or match.group(1) == b"0" * 32:
+        return ""
+    return match.group(1).decode()
 
 
 def clean_request_id(value: str | None) -> str:
@@ -36,10 +58,17 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        given = next((v for k, v in scope["headers"] if k == _HEADER), b"")
+        given, traceparent = b"", b""
+        for name, value in scope["headers"]:
+            if name == _HEADER:
+                given = value
+            elif name == _TRACEPARENT:
+                traceparent = value
         rid = clean_request_id(given.decode("latin-1"))
         raw_rid = rid.encode("latin-1")
         token = request_id_var.set(rid)
+        tid = current_trace_id() or (trace_id_of(traceparent) if traceparent else "")
+        trace_token = trace_id_var.set(tid)
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -56,15 +85,17 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if access_log.isEnabledFor(logging.INFO):
-                access_log.info(
-                    {
-                        "request_id": rid,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                    }
-                )
+                line = {
+                    "request_id": rid,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+                }
+                if tid:
+                    line["trace_id"] = tid
+                access_log.info(line)
+            trace_id_var.reset(trace_token)
             request_id_var.reset(token)
 
 
