@@ -80,7 +80,7 @@ class Tree:
     province: OrgUnit  # 广东省 44
     city: OrgUnit  # 广州市 4401
     tianhe: OrgUnit  # 天河区 440106
-    yuexiu: OrgUnit  # 越秀区 440103
+    liwan: OrgUnit  # 荔湾区 440103
     street: OrgUnit  # 五山街道 440106001
 
 
@@ -90,10 +90,10 @@ async def tree(app: FastAPI) -> Tree:
         gd = await orgunits.create_unit(session, code="44", name="广东省", level=None, parent_id=None)
         gz = await orgunits.create_unit(session, code="4401", name="广州市", level=None, parent_id=gd.id)
         th = await orgunits.create_unit(session, code="440106", name="天河区", level=None, parent_id=gz.id)
-        yx = await orgunits.create_unit(session, code="440103", name="越秀区", level=None, parent_id=gz.id)
+        lw = await orgunits.create_unit(session, code="440103", name="荔湾区", level=None, parent_id=gz.id)
         ws = await orgunits.create_unit(session, code="440106001", name="五山街道", level=None, parent_id=th.id)
         await session.commit()
-    return Tree(gd, gz, th, yx, ws)
+    return Tree(gd, gz, th, lw, ws)
 
 
 MakeUser = Callable[..., Awaitable[str]]
