@@ -1,5 +1,6 @@
 """Verifying the gateway's JWTs and the current-principal dependencies every service uses."""
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -55,7 +56,13 @@ class TokenVerifier:
     `public_key_pem` holds one PEM or several one after the other (during a key rotation: the old and the new key).
     The token's `kid` picks the key: an id none of them has is refused. A token without a `kid` is tried against
     each key (the signature decides either way; the id only says which key to try).
+
+    A token that passed is remembered (the most recent `CACHE_SIZE`) until its `exp`: a client sends the same token
+    with every call for its whole life, and checking it again cost ~0.1 ms of the gateway's CPU on each. What is
+    remembered is the exact token string, so nothing unverified can ever match it; expiry is checked on every use.
     """
+
+    CACHE_SIZE = 4096
 
     def __init__(self, *, public_key_pem: str, issuer: str, audience: str) -> None:
         # Parsed once: handing python-jose the PEM made it parse the key again on every verification (~0.3 ms).
@@ -64,9 +71,22 @@ class TokenVerifier:
         self._all = [key.key for key in self.keys]
         self._issuer = issuer
         self._audience = audience
+        self._verified: dict[str, tuple[Principal, float]] = {}  # token → (principal, exp), oldest first
 
     def verify(self, token: str) -> Principal:
         """Return the principal a valid token names, or raise a 401 Problem."""
+        known = self._verified.get(token)
+        if known is not None:
+            if time.time() < known[1]:
+                return known[0]
+            del self._verified[token]  # expired: the full check below says so
+        principal, exp = self._check(token)
+        if len(self._verified) >= self.CACHE_SIZE:
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (principal, exp)
+        return principal
+
+    def _check(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except JWTError:
@@ -95,7 +115,7 @@ class TokenVerifier:
             raise unauthorized(f"The token's claims are not accepted: {exc}.") from None
         except JWTError:
             raise unauthorized("The token's signature is not valid.") from None
-        return principal_from_claims(claims)
+        return principal_from_claims(claims), float(claims["exp"])
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
