@@ -71,7 +71,13 @@ async def test_path_query_and_body_pass_through_byte_for_byte(proxied: httpx.Asy
     r = await proxied.post(
         "/api/cases/a%2Fb/%E7%8E%8B?q=%E7%8E%8B%E8%8A%B3&x=1&x=2&empty=",
         content=body,
-        headers={**TOKEN, "content-type": "application/octet-stream", "connection": "keep-alive", "x-custom": "v"},
+        headers={
+            **TOKEN,
+            "content-type": "application/octet-stream",
+            "connection": "keep-alive",
+            "x-custom": "v",
+            "x-name": "王芳".encode(),
+        },
     )
     assert r.status_code == 207
     seen = r.json()
@@ -80,6 +86,7 @@ async def test_path_query_and_body_pass_through_byte_for_byte(proxied: httpx.Asy
     assert seen["query"] == "q=%E7%8E%8B%E8%8A%B3&x=1&x=2&empty="
     assert bytes.fromhex(seen["body_hex"]) == body
     assert seen["headers"]["x-custom"] == "v"
+    assert seen["headers"]["x-name"] == "王芳"  # UTF-8 header bytes arrive as they were sent
     assert seen["headers"]["authorization"] == TOKEN["Authorization"]
     assert "connection" not in seen["headers"] or seen["headers"]["connection"] != "keep-alive-forwarded"
     assert r.headers["x-upstream"] == "yes"

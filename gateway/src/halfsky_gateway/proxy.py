@@ -80,7 +80,7 @@ class Upstream:
             response = await self.session().request(
                 method,
                 url,
-                headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers],
+                headers=[(k.decode("latin-1"), _text(v)) for k, v in headers],
                 data=body,
                 allow_redirects=False,
                 auto_decompress=False,
@@ -93,6 +93,14 @@ class Upstream:
         await self.client.aclose()
         if self._session is not None:
             await self._session.close()
+
+
+def _text(value: bytes) -> str:
+    """A header value as aiohttp wants it (str, which it writes as UTF-8): UTF-8 bytes arrive unchanged."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
 class UpstreamResponse:
