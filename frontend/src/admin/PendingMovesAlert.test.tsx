@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor } from "@testing-library/react";
+import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { App } from "antd";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import "../i18n";
@@ -44,8 +44,8 @@ function fakeGateway(answers: OrgMove[][]) {
   return calls;
 }
 
-function renderAlert(pollMs?: number) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+function renderAlert(pollMs?: number, client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } })) {
+  // staleTime as the app's makeQueryClient sets it
   render(
     <QueryClientProvider client={client}>
       <App>
@@ -77,14 +77,17 @@ describe("PendingMovesAlert", () => {
     expect(calls).toContain("/api/org-units/moves?pending_only=true&limit=50");
   });
 
-  it("shows nothing and stops asking when every move has been applied", async () => {
-    const calls = fakeGateway([[]]);
+  it("shows nothing and stops asking when every move has been applied; asks again when the page is opened again", async () => {
+    const calls = fakeGateway([[], [stuck]]);
     const client = renderAlert(20);
     await waitFor(() => expect(client.getQueryState(orgUnitKeys.pendingMoves)?.status).toBe("success"));
     await new Promise((r) => setTimeout(r, 100));
     expect(screen.queryByTestId("pending-moves")).not.toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(calls.filter((c) => c.startsWith("/api/org-units/moves"))).toHaveLength(1);
+    cleanup();
+    renderAlert(20, client);
+    expect(await screen.findByTestId("pending-moves")).toHaveTextContent("待同步：维权案件和项目化管理");
   });
 
   it("asks again while a move is pending and goes away once it is delivered", async () => {

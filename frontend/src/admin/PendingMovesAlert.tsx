@@ -29,6 +29,7 @@ export function PendingMovesAlert({ pollMs = PENDING_MOVES_POLL_MS }: { pollMs?:
   const moves = useQuery({
     queryKey: orgUnitKeys.pendingMoves,
     queryFn: fetchPendingMoves,
+    staleTime: 0, // opening the page always asks (the app's default would reuse an answer for 30 s)
     refetchInterval: (query) => (query.state.data?.length ? pollMs : false),
   });
   const pending = moves.data ?? [];
