@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public key services verify tokens with */
+        /** The public keys tokens are verified with */
         get: operations["jwks__well_known_jwks_json_get"];
         put?: never;
         post?: never;
