@@ -4,7 +4,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -59,7 +59,9 @@ async def remember(
     *, session: AsyncSession, caller_id: str, key: str, status_code: int, response: dict[str, Any]
 ) -> None:
     """Store the response of the request that claimed the key (committed with the work it describes)."""
-    record = await session.get(IdempotencyRecord, (caller_id, key))
-    if record is not None:
-        record.status_code = status_code
-        record.response = response
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(col(IdempotencyRecord.caller_id) == caller_id, col(IdempotencyRecord.key) == key)
+        .values(status_code=status_code, response=response)
+        .execution_options(synchronize_session=False)
+    )

@@ -22,7 +22,7 @@ class FieldCipher:
         if len(data_key) != 32:
             raise ValueError("the data key must be 32 bytes (AES-256)")
         self._aead = AESGCM(data_key)
-        self._hash_key = hash_key
+        self._hmac = hmac.new(hash_key, digestmod=hashlib.sha256)  # keyed once; each digest works on a copy
 
     def encrypt(self, field: str, value: str | None) -> bytes | None:
         """Ciphertext of `value` (None stays None)."""
@@ -45,7 +45,9 @@ class FieldCipher:
         """Keyed hash of a normalised value: equal values match, the hash alone reveals nothing."""
         if not normalized:
             return None
-        return hmac.new(self._hash_key, f"{field}:{normalized}".encode(), hashlib.sha256).hexdigest()
+        mac = self._hmac.copy()
+        mac.update(f"{field}:{normalized}".encode())
+        return mac.hexdigest()
 
 
 def load_cipher(settings: Settings) -> FieldCipher:
