@@ -7,12 +7,14 @@ defaults (`default`, `default_factory`) as its constructor would; like the const
 not validate (validate the request model instead).
 """
 
-from collections.abc import Callable
-from functools import cache
+import re
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from typing import Any, cast
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Table
+from sqlalchemy import BindParameter, Table, TextClause, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 _Default = tuple[str, Any, Callable[[], Any] | None]
@@ -55,3 +57,53 @@ def new_row(model: type[SQLModel], **given: Any) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"{model.__name__} has no column(s) {sorted(unknown)} the application writes")
     return row
+
+
+async def insert_together(conn: AsyncConnection, batches: Sequence[tuple[Table, Sequence[dict[str, Any]]]]) -> None:
+    """Insert every batch of rows in one statement, so one round trip writes them all.
+
+    Each table's rows become a multi-row `INSERT` in a data-modifying CTE of the last one (empty batches are
+    left out). PostgreSQL runs them in one snapshot and checks foreign keys at the end of the statement, when every
+    row is in, so a parent and its children may go together; row triggers fire as for separate inserts. All rows of
+    a batch must have the same columns (as `new_row` makes them).
+    """
+    present = [(table, rows) for table, rows in batches if rows]
+    if not present:
+        return
+    shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in present)
+    params = {
+        f"t{t}_{r}_{name}": value
+        for t, (_, rows) in enumerate(present)
+        for r, row in enumerate(rows)
+        for name, value in row.items()
+    }
+    await conn.execute(_together(shape), params)
+
+
+@lru_cache(maxsize=512)
+def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> TextClause:
+    """The statement for batches of this shape (table, columns, rows), built once.
+
+    Written as text with typed bind parameters: SQLAlchemy does not cache the compiled form of a multi-row
+    `insert().values([...])`, and compiling it again for every intake cost more than the rest of the request.
+    """
+    inserts: list[str] = []
+    binds: list[BindParameter[Any]] = []
+    for t, (table, names, count) in enumerate(shape):
+        rows = []
+        for r in range(count):
+            keys = [f"t{t}_{r}_{name}" for name in names]
+            rows.append("(" + ", ".join(f":{key}" for key in keys) + ")")
+            binds += [bindparam(key, type_=table.c[name].type) for key, name in zip(keys, names, strict=True)]
+        columns = ", ".join(_identifier(name) for name in names)
+        inserts.append(f"INSERT INTO {_identifier(table.name)} ({columns}) VALUES {', '.join(rows)}")  # noqa: S608 (checked names, bound values)
+    *first, last = inserts
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(first))
+    return text(f"WITH {ctes} {last}" if first else last).bindparams(*binds)
+
+
+def _identifier(name: str) -> str:
+    """Table and column names go into SQL text: plain lower-case identifiers only."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return name

@@ -10,8 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.deadlines import SHANGHAI, add_working_days
@@ -29,7 +28,7 @@ from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_common.audit import audit_row, utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
-from halfsky_common.rows import new_row, table_of
+from halfsky_common.rows import insert_together, new_row, table_of
 
 _PERSON, _CASE, _PARTY = table_of(Person), table_of(Case), table_of(CaseParty)
 _EVENT, _RISK, _LINK, _AUDIT = table_of(CaseEvent), table_of(RiskAssessment), table_of(CaseLink), table_of(AuditEntry)
@@ -72,12 +71,6 @@ def record_assessment(session: AsyncSession, *, case: Case, answers: RiskAnswers
     return assessment
 
 
-async def _insert(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One statement for all `rows` (an executemany is one round trip)."""
-    if rows:
-        await conn.execute(insert(table), rows)
-
-
 async def _existing_victim(session: AsyncSession, *, data: CaseCreate, actor: Principal) -> Person:
     if actor.kind != "user":
         raise Problem(422, "Partners give the victim's details.", errors=[field_error("victim_id", "not allowed")])
@@ -102,7 +95,6 @@ async def intake_case(
     """
     now = utcnow()
     received_at = data.received_at or now
-    conn = await session.connection()
     people: list[dict[str, Any]] = []
     if data.victim is not None:
         people.append(person_row(cipher=cipher, data=data.victim, org_path=actor.org_path))
@@ -116,7 +108,6 @@ async def intake_case(
     for respondent in data.respondents:
         person = person_row(cipher=cipher, data=respondent.person, org_path=actor.org_path)
         parties.append(("respondent", respondent.relationship.value, person))
-    await _insert(conn, _PERSON, people + [p for _, _, p in parties])
     linked = await find_duplicates(
         session=session, victim=victim, received_at=received_at, window_days=settings.duplicate_window_days
     )
@@ -206,14 +197,20 @@ async def intake_case(
         number=number,
         channel=case["channel"],
     )
-    await _insert(conn, _CASE, [case])
     parties_rows = [
         new_row(CaseParty, case_id=case_id, person_id=p["id"], role=role, relationship=relationship)
         for role, relationship, p in parties
     ]
-    await _insert(conn, _PARTY, parties_rows)
-    await _insert(conn, _EVENT, events)
-    await _insert(conn, _RISK, [assessment] if assessment is not None else [])
-    await _insert(conn, _LINK, link_rows(case_id, linked))
-    await _insert(conn, _AUDIT, [new_row(AuditEntry, **audit)])
+    await insert_together(
+        await session.connection(),
+        [
+            (_PERSON, people + [p for _, _, p in parties]),
+            (_CASE, [case]),
+            (_PARTY, parties_rows),
+            (_EVENT, events),
+            (_RISK, [assessment] if assessment is not None else []),
+            (_LINK, link_rows(case_id, linked)),
+            (_AUDIT, [new_row(AuditEntry, **audit)]),
+        ],
+    )
     return case

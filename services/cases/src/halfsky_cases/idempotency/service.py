@@ -12,6 +12,10 @@ from sqlmodel import col
 from halfsky_cases.idempotency.models import IdempotencyRecord
 from halfsky_common.audit import utcnow
 from halfsky_common.problems import Problem, field_error
+from halfsky_common.rows import table_of
+
+_RECORDS = table_of(IdempotencyRecord)
+_CLAIM = insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.key)  # built once; values per call
 
 
 def request_hash(body: Any) -> str:
@@ -32,10 +36,8 @@ async def claim(
             422, "Idempotency-Key must be 1 to 200 characters.", errors=[field_error("Idempotency-Key", "bad length")]
         )
     inserted = await session.execute(
-        insert(IdempotencyRecord)
-        .values(caller_id=caller_id, key=key, endpoint=endpoint, request_hash=fingerprint, created_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(col(IdempotencyRecord.key))
+        _CLAIM,
+        {"caller_id": caller_id, "key": key, "endpoint": endpoint, "request_hash": fingerprint, "created_at": utcnow()},
     )
     if inserted.scalar_one_or_none() is not None:
         return None
