@@ -4,7 +4,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -15,7 +15,13 @@ from halfsky_common.problems import Problem, field_error
 from halfsky_common.rows import table_of
 
 _RECORDS = table_of(IdempotencyRecord)
-_CLAIM = insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.key)  # built once; values per call
+# Built once, values per call; on the table, not the ORM entity (an ORM update goes through its bulk machinery).
+_CLAIM = insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.key)
+_REMEMBER = (
+    update(_RECORDS)
+    .where(_RECORDS.c.caller_id == bindparam("caller"), _RECORDS.c.key == bindparam("the_key"))
+    .values(status_code=bindparam("status_code"), response=bindparam("response"))
+)
 
 
 def request_hash(body: Any) -> str:
@@ -62,8 +68,5 @@ async def remember(
 ) -> None:
     """Store the response of the request that claimed the key (committed with the work it describes)."""
     await session.execute(
-        update(IdempotencyRecord)
-        .where(col(IdempotencyRecord.caller_id) == caller_id, col(IdempotencyRecord.key) == key)
-        .values(status_code=status_code, response=response)
-        .execution_options(synchronize_session=False)
+        _REMEMBER, {"caller": caller_id, "the_key": key, "status_code": status_code, "response": response}
     )
