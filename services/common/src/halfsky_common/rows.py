@@ -13,11 +13,12 @@ from functools import cache, lru_cache
 from typing import Any, cast
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import BindParameter, Table, TextClause, bindparam, text
+from sqlalchemy import BindParameter, Table, TextClause, bindparam, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 _Default = tuple[str, Any, Callable[[], Any] | None]
+MAX_BINDS = 30_000  # PostgreSQL's protocol allows 32,767 parameters in one statement
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -65,10 +66,15 @@ async def insert_together(conn: AsyncConnection, batches: Sequence[tuple[Table, 
     Each table's rows become a multi-row `INSERT` in a data-modifying CTE of the last one (empty batches are
     left out). PostgreSQL runs them in one snapshot and checks foreign keys at the end of the statement, when every
     row is in, so a parent and its children may go together; row triggers fire as for separate inserts. All rows of
-    a batch must have the same columns (as `new_row` makes them).
+    a batch must have the same columns (as `new_row` makes them); give parents before children. Beyond `MAX_BINDS`
+    values, each batch gets a statement of its own.
     """
     present = [(table, rows) for table, rows in batches if rows]
     if not present:
+        return
+    if sum(len(rows) * len(rows[0]) for _, rows in present) > MAX_BINDS:
+        for table, rows in present:  # too many values for one statement: one executemany per table, in order
+            await conn.execute(insert(table), list(rows))
         return
     shape = tuple((table, tuple(rows[0]), len(rows)) for table, rows in present)
     params = {
