@@ -40,9 +40,9 @@ def list_filters(today: date) -> list[tuple[str, str, str]]:
     ]
 
 
-def intake_bodies(regions: Regions, n: int = 400) -> list[str]:
-    """Varied intake requests as a mobile app or hotline form sends them."""
-    rng = random.Random(110)
+def intake_bodies(regions: Regions, n: int = 400, seed: int = 110) -> list[str]:
+    """Varied intake requests as a mobile app or hotline form sends them (the same ones for the same seed)."""
+    rng = random.Random(seed)
     counties = regions.level(3)
     bodies = []
     for _ in range(n):

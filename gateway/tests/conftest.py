@@ -1,12 +1,16 @@
 """Fixtures of the gateway suite: a migrated database, the app in-process, a small region tree, users."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 from halfsky_common.db import make_engine, make_sessionmaker
@@ -17,6 +21,7 @@ from halfsky_gateway.main import create_app
 from halfsky_gateway.models import Base
 from halfsky_gateway.orgunits import service as orgunits
 from halfsky_gateway.orgunits.models import OrgUnit
+from halfsky_gateway.stack import free_port
 from halfsky_gateway.users import service as users
 
 GATEWAY_DIR = Path(__file__).resolve().parents[1]
@@ -75,7 +80,7 @@ class Tree:
     province: OrgUnit  # 广东省 44
     city: OrgUnit  # 广州市 4401
     tianhe: OrgUnit  # 天河区 440106
-    yuexiu: OrgUnit  # 越秀区 440103
+    liwan: OrgUnit  # 荔湾区 440103
     street: OrgUnit  # 五山街道 440106001
 
 
@@ -85,10 +90,10 @@ async def tree(app: FastAPI) -> Tree:
         gd = await orgunits.create_unit(session, code="44", name="广东省", level=None, parent_id=None)
         gz = await orgunits.create_unit(session, code="4401", name="广州市", level=None, parent_id=gd.id)
         th = await orgunits.create_unit(session, code="440106", name="天河区", level=None, parent_id=gz.id)
-        yx = await orgunits.create_unit(session, code="440103", name="越秀区", level=None, parent_id=gz.id)
+        lw = await orgunits.create_unit(session, code="440103", name="荔湾区", level=None, parent_id=gz.id)
         ws = await orgunits.create_unit(session, code="440106001", name="五山街道", level=None, parent_id=th.id)
         await session.commit()
-    return Tree(gd, gz, th, yx, ws)
+    return Tree(gd, gz, th, lw, ws)
 
 
 MakeUser = Callable[..., Awaitable[str]]
@@ -128,3 +133,24 @@ def login(client: httpx.AsyncClient) -> Login:
         return pair
 
     return sign_in
+
+
+@asynccontextmanager
+async def _serve(app: Any) -> AsyncIterator[str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[[Any], AbstractAsyncContextManager[str]]:
+    """`async with serve(asgi_app) as url`: the app on loopback behind uvicorn, so the proxy's transport runs for
+    real (lifespan off: an app that needs one is wrapped in `running` first or needs none)."""
+    return _serve

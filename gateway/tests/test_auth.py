@@ -1,8 +1,10 @@
 """Sign-in: passwords, lockout, refresh rotation, logout, partner client credentials."""
 
+import asyncio
 from typing import Any
 
 import httpx
+import pytest
 from jose import jwt
 from sqlalchemy import text
 
@@ -177,3 +179,50 @@ async def test_logout_and_a_replayed_refresh_token_are_audited(
         ).all()
     assert [r[0] for r in rows] == ["auth.refresh_reused", "auth.logout"]
     assert rows[1][2] == "bye-1" and rows[1][3] == "/44/4401/440106/"
+
+
+async def _failed_logins(app: Any, username: str) -> tuple[int, Any]:
+    from sqlalchemy import select
+
+    from halfsky_gateway.users.models import User
+
+    async with app.state.sessionmaker() as session:
+        row = (
+            await session.execute(select(User.failed_logins, User.locked_until).where(User.username == username))
+        ).one()
+        return int(row[0]), row[1]
+
+
+@pytest.mark.parametrize("attempts", [8])
+async def test_parallel_wrong_passwords_are_each_counted(
+    settings_factory: Any, tree: Any, make_user: Any, attempts: int
+) -> None:
+    """The failure count is an atomic increment: no wrong password is lost to a read-modify-write race."""
+    from halfsky_common.testing import running
+    from halfsky_gateway.main import create_app
+
+    app = create_app(settings_factory(lockout_failures=100, login_limit_per_account=1000, login_limit_per_ip=1000))
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    async with running(app) as c:
+        body = {"username": name, "password": "wrong-password-1"}
+        codes = await asyncio.gather(*(c.post("/api/auth/login", json=body) for _ in range(attempts)))
+        assert [r.status_code for r in codes] == [401] * attempts
+        assert await _failed_logins(app, name) == (attempts, None)
+
+
+async def test_parallel_wrong_passwords_lock_at_the_threshold(settings_factory: Any, tree: Any, make_user: Any) -> None:
+    from halfsky_common.testing import running
+    from halfsky_gateway.main import create_app
+
+    app = create_app(settings_factory(lockout_failures=5, login_limit_per_account=1000, login_limit_per_ip=1000))
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    async with running(app) as c:
+        body = {"username": name, "password": "wrong-password-1"}
+        codes = sorted(
+            r.status_code for r in await asyncio.gather(*(c.post("/api/auth/login", json=body) for _ in range(5)))
+        )
+        assert codes == [401, 401, 401, 401, 423]
+        failed, locked_until = await _failed_logins(app, name)
+        assert failed == 0 and locked_until is not None
+        right = await c.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+        assert right.status_code == 423

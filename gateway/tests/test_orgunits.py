@@ -40,7 +40,7 @@ async def test_move_rewrites_every_descendant_path(
     etag = (await client.get(f"/api/org-units/{tree.street.id}", headers=h(admin))).headers["etag"]
     moved = await client.post(
         f"/api/org-units/{tree.street.id}/move",
-        json={"parent_id": str(tree.yuexiu.id)},
+        json={"parent_id": str(tree.liwan.id)},
         headers=h(admin, **{"If-Match": etag}),
     )
     assert moved.status_code == 200, moved.text
@@ -87,12 +87,12 @@ async def test_admins_change_only_their_own_region(
     assert inside.status_code == 201
     outside = await client.post(
         "/api/org-units",
-        json={"code": "440103001", "name": "洪桥街道", "parent_id": str(tree.yuexiu.id)},
+        json={"code": "440103001", "name": "沙面街道", "parent_id": str(tree.liwan.id)},
         headers=h(county_admin),
     )
     assert outside.status_code == 403
     rename = await client.patch(
-        f"/api/org-units/{tree.yuexiu.id}", json={"name": "x"}, headers=h(county_admin, **{"If-Match": "*"})
+        f"/api/org-units/{tree.liwan.id}", json={"name": "x"}, headers=h(county_admin, **{"If-Match": "*"})
     )
     assert rename.status_code == 404
     worker = await login(await make_user(unit=tree.tianhe, roles=["case_worker"]))
@@ -123,7 +123,7 @@ async def test_import_csv_creates_parents_first_and_reports_orphans(
         "440106002001,石牌村,440106002\n"
         "440106002,石牌街道,440106\n"
         "440106999001,无主村,440106999\n"
-        "440103001,洪桥街道,440103\n"
+        "440103001,沙面街道,440103\n"
     )
     r = await client.post(
         "/api/org-units/import", files={"file": ("t.csv", csv_text.encode(), "text/csv")}, headers=h(admin)

@@ -2,17 +2,19 @@
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from halfsky_common.testing import auth, make_token, running
 from halfsky_gateway.main import create_app
+from halfsky_gateway.stack import free_port
+
+Serve = Callable[[Any], AbstractAsyncContextManager[str]]
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:
@@ -35,27 +37,16 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
         "body_hex": body.hex(),
     }
     headers = [(b"content-type", b"application/json"), (b"x-upstream", b"yes")]
+    if scope["path"].endswith("/set-cookie"):
+        headers.append((b"set-cookie", b"session=someone-elses; Path=/"))
     await send({"type": "http.response.start", "status": 207, "headers": headers})
     await send({"type": "http.response.body", "body": json.dumps(payload).encode()})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-async def upstream_url() -> AsyncIterator[str]:
-    """A real HTTP server on loopback (uvicorn), so the proxy's transport is exercised for real."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(echo, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+async def upstream_url(serve: Serve) -> AsyncIterator[str]:
+    async with serve(echo) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +71,13 @@ async def test_path_query_and_body_pass_through_byte_for_byte(proxied: httpx.Asy
     r = await proxied.post(
         "/api/cases/a%2Fb/%E7%8E%8B?q=%E7%8E%8B%E8%8A%B3&x=1&x=2&empty=",
         content=body,
-        headers={**TOKEN, "content-type": "application/octet-stream", "connection": "keep-alive", "x-custom": "v"},
+        headers={
+            **TOKEN,
+            "content-type": "application/octet-stream",
+            "connection": "keep-alive",
+            "x-custom": "v",
+            "x-name": "王芳".encode(),
+        },
     )
     assert r.status_code == 207
     seen = r.json()
@@ -89,6 +86,7 @@ async def test_path_query_and_body_pass_through_byte_for_byte(proxied: httpx.Asy
     assert seen["query"] == "q=%E7%8E%8B%E8%8A%B3&x=1&x=2&empty="
     assert bytes.fromhex(seen["body_hex"]) == body
     assert seen["headers"]["x-custom"] == "v"
+    assert seen["headers"]["x-name"] == "王芳"  # UTF-8 header bytes arrive as they were sent
     assert seen["headers"]["authorization"] == TOKEN["Authorization"]
     assert "connection" not in seen["headers"] or seen["headers"]["connection"] != "keep-alive-forwarded"
     assert r.headers["x-upstream"] == "yes"
@@ -166,3 +164,64 @@ async def test_the_gateways_own_routes_refuse_oversized_bodies_and_nul(settings_
         assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "username"
         fine = await client.post("/api/auth/login", json={"username": "nobody", "password": "x" * 12})
         assert fine.status_code == 401
+
+
+async def test_the_proxy_keeps_no_cookies_and_adds_no_headers(proxied: httpx.AsyncClient) -> None:
+    """One caller's cookie, set by a service, must never ride along on another caller's request."""
+    r = await proxied.get("/api/cases/set-cookie", headers=TOKEN)
+    assert r.status_code == 207 and "someone-elses" in r.headers["set-cookie"]  # passed on to its caller
+    proxied.cookies.clear()  # the test client itself would keep it
+    seen = (await proxied.get("/api/cases/next", headers={**TOKEN, "user-agent": "ua/1"})).json()["headers"]
+    assert "cookie" not in seen
+    assert seen["user-agent"] == "ua/1"
+    sent = {k.lower() for k in ("authorization", "user-agent", "accept", "accept-encoding", "host", "connection")}
+    added = set(seen) - sent - {"x-request-id", "x-forwarded-for", "x-forwarded-proto", "content-length"}
+    assert added == set(), added
+
+
+def _unrouted(metrics: str) -> float:
+    """Requests counted under handler "none" (no route of the gateway's own matched)."""
+    return sum(
+        float(ln.rsplit(" ", 1)[1])
+        for ln in metrics.splitlines()
+        if ln.startswith("http_requests_total{") and 'handler="none"' in ln
+    )
+
+
+async def test_proxied_calls_are_counted_by_service_prefix(proxied: httpx.AsyncClient) -> None:
+    before = _unrouted((await proxied.get("/metrics")).text)
+    await proxied.get("/api/cases/a/b", headers=TOKEN)
+    await proxied.get("/api/projects", headers=TOKEN)
+    await proxied.get("/api/indicators/x", headers=TOKEN)  # 503: counted too
+    text = (await proxied.get("/metrics")).text
+    counted = [ln for ln in text.splitlines() if ln.startswith("http_requests_total{")]
+    assert any('handler="/api/cases"' in ln and 'status="2xx"' in ln for ln in counted), counted
+    assert any('handler="/api/projects"' in ln for ln in counted), counted
+    assert any('handler="/api/indicators"' in ln and 'status="5xx"' in ln for ln in counted), counted
+    assert not any('handler="/api/cases/a/b"' in ln for ln in counted)
+    assert _unrouted(text) == before  # none of them lumped with unknown paths any more
+
+
+async def test_one_access_line_per_call_with_id_and_duration(
+    proxied: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    await proxied.get("/api/cases/x?q=%E7%8E%8B%E8%8A%B3", headers={**TOKEN, "X-Request-ID": "acc-1"})
+    lines = [json.loads(ln) for ln in capsys.readouterr().err.splitlines() if ln.startswith("{")]
+    access = [ln for ln in lines if ln.get("logger") == "halfsky.access"]
+    assert len(access) == 1, lines
+    line = access[0]
+    assert line["request_id"] == "acc-1" and line["method"] == "GET" and line["status"] == 207
+    assert line["path"] == "/api/cases/x"  # the query (names searched for) stays out of the log
+    assert isinstance(line["duration_ms"], float) and line["service"] == "gateway"
+
+
+async def test_cors_only_when_origins_are_configured(settings_factory: Any) -> None:
+    preflight = {"Origin": "https://app.example.org", "Access-Control-Request-Method": "GET"}
+    async with running(create_app(settings_factory(cors_origins=["https://app.example.org"]))) as client:
+        r = await client.options("/api/org-units", headers=preflight)
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "https://app.example.org"
+    async with running(create_app(settings_factory(cors_origins=[]))) as client:
+        r = await client.options("/api/org-units", headers=preflight)
+        assert "access-control-allow-origin" not in r.headers
+        assert "origin" not in r.headers.get("vary", "").lower()  # no CORS layer at all

@@ -1,4 +1,4 @@
-"""The security suite's world: a running stack, a caller per role, and real records in 天河区 and 越秀区.
+"""The security suite's world: a running stack, a caller per role, and real records in 天河区 and 荔湾区.
 
 Every write goes through `World.call` with its own X-Request-ID, so the audit test can find the row it left.
 """
@@ -16,8 +16,7 @@ from halfsky_gateway.stack import Stack
 
 PASSWORD = "Demo-2026-halfsky"
 TIANHE = "/44/4401/440106/"
-# The demo's "other region": cli.py calls its case worker 越秀区's, the demo tree names 440103 荔湾区.
-YUEXIU = "/44/4401/440103/"
+LIWAN = "/44/4401/440103/"
 TIANHE_STREET = "/44/4401/440106/440106001/"
 TIANHE_VILLAGE = "/44/4401/440106/440106001/440106001001/"
 SERVICES = ("cases", "projects", "indicators")
@@ -46,16 +45,16 @@ PERSONA_USERS = {
     "project_manager": "th_projects",
     "statistician": "th_stats",
     "auditor": "th_auditor",
-    "other_region": "yc_caseworker",
+    "other_region": "lw_caseworker",
     "city_leader": "gz_leader",
 }
-# Extra staff of 越秀区, so that every kind of list can be read from the other region too.
-YUEXIU_STAFF = {
-    "yx_leader": ["leader"],
-    "yx_projects": ["project_manager"],
-    "yx_stats": ["statistician"],
-    "yx_auditor": ["auditor"],
-    "yx_hotline": ["hotline_operator"],
+# Extra staff of 荔湾区, so that every kind of list can be read from the other region too.
+LIWAN_STAFF = {
+    "lw_leader": ["leader"],
+    "lw_projects": ["project_manager"],
+    "lw_stats": ["statistician"],
+    "lw_auditor": ["auditor"],
+    "lw_hotline": ["hotline_operator"],
 }
 ALL_SCOPES = ["cases:intake", "cases:referrals", "stats:read"]
 
@@ -228,7 +227,7 @@ def build(stack: Stack) -> World:
 def _gateway_objects(w: World) -> None:
     units = w.call("root", "GET", "/api/org-units/" + unit_id(w, "440106") + "/subtree", expect=200).json()
     w.ids["tianhe_unit"] = unit_id(w, "440106")
-    w.ids["yuexiu_unit"] = unit_id(w, "440103")
+    w.ids["liwan_unit"] = unit_id(w, "440103")
     w.ids["unit_id"] = w.ids["tianhe_unit"]
     assert units
     me = w.call("case_worker", "GET", "/api/auth/me", expect=200).json()
@@ -242,13 +241,13 @@ def _gateway_objects(w: World) -> None:
         }
         w.clients[name] = w.call("root", "POST", "/api/clients", json=body, expect=201).json()
     w.ids["client_id"] = w.clients["partner"]["id"]
-    for username, roles in YUEXIU_STAFF.items():
+    for username, roles in LIWAN_STAFF.items():
         body = {
             "username": username,
-            "name": f"越秀{roles[0]}",
+            "name": f"荔湾{roles[0]}",
             "password": PASSWORD,
             "roles": roles,
-            "org_unit_id": w.ids["yuexiu_unit"],
+            "org_unit_id": w.ids["liwan_unit"],
         }
         w.call("root", "POST", "/api/users", json=body, expect=(201, 409))  # 409: a re-run on the same stack
         w.callers[username] = Caller.from_token(username, w.login(username))
@@ -282,7 +281,7 @@ def _cases(w: World) -> None:
     key = {"Idempotency-Key": uuid.uuid4().hex}
     w.call("partner", "POST", "/api/cases/intake", json=case_body("林燕", 11110003), headers=key, expect=201)
     for i in range(3):
-        body = case_body(f"越秀{i}", 22220000 + i, "越秀区来电")
+        body = case_body(f"荔湾{i}", 22220000 + i, "荔湾区来电")
         w.call("other_region", "POST", "/api/cases", json=body, expect=201)
     cid = w.ids["case_id"]
     case = f"/api/cases/{cid}"
@@ -340,7 +339,7 @@ def _cases(w: World) -> None:
 
 
 def _projects(w: World) -> None:
-    """A running project in 天河区 with plans, people, money and files, and one in 越秀区."""
+    """A running project in 天河区 with plans, people, money and files, and one in 荔湾区."""
     pm, leader = "project_manager", "leader"
     w.ids.update({"kind": "final", "step": "certify", "action": "submit", "phase": "mobilise"})
     project = w.call(pm, "POST", "/api/projects", json=project_body("巾帼创业就业技能培训"), expect=201).json()
@@ -387,7 +386,7 @@ def _projects(w: World) -> None:
         {"code": "funds", "name": "资金使用情况", "weight": 40, "max_score": 100},
     ]
     w.call(leader, "PUT", "/api/projects/evaluation-criteria/final", json={"criteria": criteria}, expect=(200, 201))
-    w.call("yx_projects", "POST", "/api/projects", json=project_body("越秀区妇女议事会"), expect=201)
+    w.call("lw_projects", "POST", "/api/projects", json=project_body("荔湾区妇女议事会"), expect=201)
 
 
 def _first_id(body: Any, key: str) -> str:

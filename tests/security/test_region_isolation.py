@@ -1,7 +1,7 @@
 """No region sees another's records: not in details, writes, lists, counts, search, statistics, feeds or exports.
 
-The numbers are checked, not only the status codes: what a 越秀区 user is told equals what the city leader is told
-about 越秀区, and none of the 天河区 records the world made appear in it.
+The numbers are checked, not only the status codes: what a 荔湾区 user is told equals what the city leader is told
+about 荔湾区, and none of the 天河区 records the world made appear in it.
 """
 
 import csv
@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from security_world import TIANHE, YUEXIU, Caller, World, case_body, project_body
+from security_world import LIWAN, TIANHE, Caller, World, case_body, project_body
 
 YEAR = str(datetime.now(ZoneInfo("Asia/Shanghai")).year)
 
@@ -58,8 +58,8 @@ def test_the_other_region_gets_404_on_every_detail_of_a_tianhe_record(world: Wor
         f"/api/projects/{pid}/attachments/{ids['projects:attachment_id']}",
         f"/api/projects/{pid}/loans/{ids['loan_id']}",
     ):
-        assert world.call("yx_projects", "GET", path).status_code == 404, path
-    assert world.call("yx_leader", "GET", f"/api/users/{ids['user_id']}").status_code == 404
+        assert world.call("lw_projects", "GET", path).status_code == 404, path
+    assert world.call("lw_leader", "GET", f"/api/users/{ids['user_id']}").status_code == 404
 
 
 def test_the_other_region_cannot_write_to_a_tianhe_record(world: World) -> None:
@@ -72,7 +72,7 @@ def test_the_other_region_cannot_write_to_a_tianhe_record(world: World) -> None:
         ("POST", f"{case}/transitions", {"json": {"to": "declined", "reason": "越权"}, "headers": etag}),
         ("POST", f"{case}/actions", {"json": {"kind": "note", "summary": "越权记录"}}),
         ("POST", f"{case}/referrals", {"json": {"partner_id": world.ids["partner_id"], "service": "police"}}),
-        ("POST", f"{case}/transfers", {"json": {"to_org_path": YUEXIU, "reason": "越权转办"}}),
+        ("POST", f"{case}/transfers", {"json": {"to_org_path": LIWAN, "reason": "越权转办"}}),
         ("PATCH", f"/api/cases/persons/{world.ids['person_id']}", {"json": {"name": "改名"}, "headers": etag}),
         ("POST", f"{case}/attachments", {"files": {"file": ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10, "image/png")}}),
     ]
@@ -89,7 +89,7 @@ def test_the_other_region_cannot_write_to_a_tianhe_record(world: World) -> None:
         ("POST", f"{project}/beneficiaries", {"json": {"name": "王芳", "registered_on": f"{YEAR}-03-01"}}),
         ("POST", f"{project}/actions/suspend", {"json": {"reason": "越权"}, "headers": pm_etag}),
     ]:
-        r = world.call("yx_projects", method, path, **kwargs)
+        r = world.call("lw_projects", method, path, **kwargs)
         assert r.status_code == 404, (method, path, r.status_code, r.text[:200])
 
 
@@ -98,13 +98,13 @@ def test_the_other_region_cannot_write_to_a_tianhe_record(world: World) -> None:
 
 def test_case_lists_counts_and_search_hold_only_the_callers_region(world: World) -> None:
     mine = every_item(world, "other_region", "/api/cases")
-    assert mine and under(mine, YUEXIU)
+    assert mine and under(mine, LIWAN)
     assert world.ids["case_id"] not in {c["id"] for c in mine}
     total = world.call("other_region", "GET", "/api/cases", params={"total": "true"}, expect=200).json()["total"]
-    city = every_item(world, "city_leader", "/api/cases", org_path=YUEXIU)
+    city = every_item(world, "city_leader", "/api/cases", org_path=LIWAN)
     assert total == len(mine) == len(city)
     assert {c["id"] for c in mine} == {c["id"] for c in city}
-    # The 天河区 victim's name finds her cases in 天河区 and nothing in 越秀区.
+    # The 天河区 victim's name finds her cases in 天河区 and nothing in 荔湾区.
     assert every_item(world, "case_worker", "/api/cases", q="王芳")
     assert every_item(world, "other_region", "/api/cases", q="王芳") == []
     # Asking for the other region by filter gives nothing of it.
@@ -119,16 +119,16 @@ def test_case_lists_counts_and_search_hold_only_the_callers_region(world: World)
 def test_case_statistics_and_feed_count_only_the_callers_region(world: World) -> None:
     period = {"period": YEAR}
     own = world.call("other_region", "GET", "/api/cases/stats", params=period, expect=200).json()
-    city = world.call("city_leader", "GET", "/api/cases/stats", params={**period, "org_path": YUEXIU}, expect=200)
+    city = world.call("city_leader", "GET", "/api/cases/stats", params={**period, "org_path": LIWAN}, expect=200)
     assert own["received"] == city.json()["received"]
-    assert own["received"]["cases"] >= 3  # the world registered three 越秀区 cases
-    assert under(own["by_org"], YUEXIU)
+    assert own["received"]["cases"] >= 3  # the world registered three 荔湾区 cases
+    assert under(own["by_org"], LIWAN)
     refused = world.call("other_region", "GET", "/api/cases/stats", params={**period, "org_path": TIANHE})
     assert refused.status_code in (403, 404, 422)
-    feed = world.call("yx_stats", "GET", "/api/cases/stats/feed", params=period, expect=200).json()["rows"]
-    assert feed and under(feed, YUEXIU)
+    feed = world.call("lw_stats", "GET", "/api/cases/stats/feed", params=period, expect=200).json()["rows"]
+    assert feed and under(feed, LIWAN)
     city_feed = world.call("city_leader", "GET", "/api/cases/stats/feed", params=period, expect=200).json()["rows"]
-    assert sorted(map(str, feed)) == sorted(str(r) for r in city_feed if r["org_path"].startswith(YUEXIU))
+    assert sorted(map(str, feed)) == sorted(str(r) for r in city_feed if r["org_path"].startswith(LIWAN))
 
 
 def test_case_export_holds_only_the_callers_region(world: World) -> None:
@@ -148,7 +148,7 @@ def test_case_export_holds_only_the_callers_region(world: World) -> None:
         ("other_region", "/api/cases/supervisions", {}),
         ("other_region", "/api/cases/referrals", {}),
         ("other_region", "/api/cases/legal-measures/expiring", {"within_days": 365}),
-        ("yx_auditor", "/api/cases/access-log", {}),
+        ("lw_auditor", "/api/cases/access-log", {}),
     ],
 )
 def test_case_side_lists_leak_nothing_of_tianhe(world: World, who: str, path: str, params: dict[str, Any]) -> None:
@@ -163,26 +163,26 @@ def test_the_access_log_shows_tianhe_reveals_to_tianhe_auditors_only(world: Worl
     mine = every_item(world, "auditor", "/api/cases/access-log")
     assert {e["case_id"] for e in mine} >= {world.ids["case_id"]}
     assert under(mine, TIANHE)
-    assert every_item(world, "yx_auditor", "/api/cases/access-log") == []
+    assert every_item(world, "lw_auditor", "/api/cases/access-log") == []
 
 
 def test_project_lists_statistics_feed_and_export_hold_only_the_callers_region(world: World) -> None:
-    mine = every_item(world, "yx_projects", "/api/projects")
-    assert mine and under(mine, YUEXIU)
-    city = every_item(world, "city_leader", "/api/projects", org_path=YUEXIU)
+    mine = every_item(world, "lw_projects", "/api/projects")
+    assert mine and under(mine, LIWAN)
+    city = every_item(world, "city_leader", "/api/projects", org_path=LIWAN)
     assert {p["id"] for p in city} == {p["id"] for p in mine}
-    export = world.call("yx_projects", "GET", "/api/projects/export", params={"format": "csv"}, expect=200)
+    export = world.call("lw_projects", "GET", "/api/projects/export", params={"format": "csv"}, expect=200)
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))[1:]
     assert len(rows) == len(mine) and "巾帼创业就业技能培训" not in export.text
     period = {"period": YEAR}
-    own = world.call("yx_stats", "GET", "/api/projects/stats", params=period, expect=200).json()
-    by_city = world.call("city_leader", "GET", "/api/projects/stats", params={**period, "org_path": YUEXIU}, expect=200)
+    own = world.call("lw_stats", "GET", "/api/projects/stats", params=period, expect=200).json()
+    by_city = world.call("city_leader", "GET", "/api/projects/stats", params={**period, "org_path": LIWAN}, expect=200)
     assert _same_counts(own, by_city.json())
-    outside = world.call("yx_stats", "GET", "/api/projects/stats", params={**period, "org_path": TIANHE})
+    outside = world.call("lw_stats", "GET", "/api/projects/stats", params={**period, "org_path": TIANHE})
     assert outside.status_code in (403, 404, 422)
-    feed = world.call("yx_stats", "GET", "/api/projects/stats/feed", params=period, expect=200).json()["rows"]
-    assert under(feed, YUEXIU)
-    loans = world.call("yx_leader", "GET", "/api/projects/loans", expect=200)
+    feed = world.call("lw_stats", "GET", "/api/projects/stats/feed", params=period, expect=200).json()["rows"]
+    assert under(feed, LIWAN)
+    loans = world.call("lw_leader", "GET", "/api/projects/loans", expect=200)
     assert world.ids["loan_id"] not in loans.text
 
 
@@ -192,25 +192,25 @@ def _same_counts(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def test_indicator_values_reports_and_exports_hold_only_the_callers_region(world: World) -> None:
-    values = every_item(world, "yx_stats", "/api/indicators/data-values")
-    assert under(values, YUEXIU)
-    reports = every_item(world, "yx_stats", "/api/indicators/reports")
-    assert under(reports, YUEXIU)
-    asked = every_item(world, "yx_stats", "/api/indicators/data-values", org="440106")
+    values = every_item(world, "lw_stats", "/api/indicators/data-values")
+    assert under(values, LIWAN)
+    reports = every_item(world, "lw_stats", "/api/indicators/reports")
+    assert under(reports, LIWAN)
+    asked = every_item(world, "lw_stats", "/api/indicators/data-values", org="440106")
     assert asked == []
-    export = world.call("yx_stats", "GET", "/api/indicators/export", params={"format": "csv"}, expect=200)
+    export = world.call("lw_stats", "GET", "/api/indicators/export", params={"format": "csv"}, expect=200)
     assert "/44/4401/440106/" not in export.text and ",440106" not in export.text
     code = world.ids["indicators:indicators:code"]
     query = {"indicators": code, "periods": "2024", "orgs": "440106"}
-    analytics = world.call("yx_stats", "GET", "/api/indicators/analytics", params=query)
+    analytics = world.call("lw_stats", "GET", "/api/indicators/analytics", params=query)
     assert analytics.status_code in (403, 404, 422), analytics.text[:200]
     form = f"/api/indicators/forms/{world.ids['data_set']}/{world.ids['org']}/{world.ids['period']}"
-    assert world.call("yx_stats", "GET", form).status_code in (403, 404)
+    assert world.call("lw_stats", "GET", form).status_code in (403, 404)
 
 
 def test_users_of_another_region_are_not_listed(world: World) -> None:
-    users = every_item(world, "yx_leader", "/api/users")
-    assert users and all(u["org_unit"]["path"].startswith(YUEXIU) for u in users)
+    users = every_item(world, "lw_leader", "/api/users")
+    assert users and all(u["org_unit"]["path"].startswith(LIWAN) for u in users)
     assert "th_caseworker" not in {u["username"] for u in users}
     clients = world.call("root", "GET", "/api/clients", expect=200).json()
     assert {c["name"] for c in clients} >= {"天河区公安分局-partner"}
@@ -230,8 +230,8 @@ def test_another_partner_cannot_read_or_move_this_partners_referral(world: World
 @pytest.mark.parametrize(
     ("first", "second", "path", "body"),
     [
-        ("project_manager", "yx_projects", "/api/projects", project_body("妇女议事会")),
-        ("hotline_operator", "yx_hotline", "/api/cases/intake", case_body("赵丽", 88880001, channel="mobile_app")),
+        ("project_manager", "lw_projects", "/api/projects", project_body("妇女议事会")),
+        ("hotline_operator", "lw_hotline", "/api/cases/intake", case_body("赵丽", 88880001, channel="mobile_app")),
     ],
 )
 def test_an_idempotency_key_belongs_to_its_caller(

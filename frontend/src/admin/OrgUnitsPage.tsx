@@ -1,6 +1,9 @@
-/** The region tree: browse lazily, search, add sub-units, rename, move and import a CSV (admins, own subtree). */
+/**
+ * The region tree: browse lazily, search, add sub-units, rename, move and import a CSV (admins, own subtree); moves the
+ * modules have not applied yet are shown above the tree.
+ */
 import { PlusOutlined, UploadOutlined } from "@ant-design/icons";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Card, Col, Descriptions, Empty, Form, Input, Modal, Row, Space, Tree, Upload } from "antd";
 import type { TreeDataNode } from "antd";
 import { useCallback, useEffect, useState } from "react";
@@ -14,10 +17,12 @@ import {
   fetchChildren,
   importUnits,
   moveUnit,
+  orgUnitKeys,
   renameUnit,
   searchUnits,
   type OrgUnit,
 } from "./orgUnitsApi";
+import { PendingMovesAlert } from "./PendingMovesAlert";
 
 type Children = Record<string, OrgUnit[]>;
 const ROOTS = "roots";
@@ -35,6 +40,7 @@ export default function OrgUnitsPage() {
   const { t } = useTranslation();
   const { me } = useAuth();
   const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const [children, setChildren] = useState<Children>({});
   const [error, setError] = useState<unknown>(null);
   const [selected, setSelected] = useState<OrgUnit | null>(null);
@@ -92,6 +98,7 @@ export default function OrgUnitsPage() {
         }
       />
       <ErrorAlert error={error} />
+      <PendingMovesAlert />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
           <Card title={t("orgUnits.tree")} size="small">
@@ -175,6 +182,7 @@ export default function OrgUnitsPage() {
           onMoved={async (u) => {
             setMoving(false);
             void message.success(t("orgUnits.moved"));
+            void queryClient.invalidateQueries({ queryKey: orgUnitKeys.pendingMoves });
             setSelected(u);
             setChildren({});
             setExpanded([]);

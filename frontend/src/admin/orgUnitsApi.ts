@@ -5,12 +5,15 @@ import { session } from "../api/session";
 import { problemFrom } from "../api/problem";
 
 export type OrgUnit = components["schemas"]["OrgUnitPublic"];
+/** A move in the region tree and the services (cases, projects, indicators) that have not applied it yet. */
+export type OrgMove = components["schemas"]["OrgMoveStatus"];
 
 export const orgUnitKeys = {
   all: ["org-units"] as const,
   children: (parentId: string | null) => ["org-units", "children", parentId ?? "roots"] as const,
   one: (id: string) => ["org-units", "one", id] as const,
   search: (q: string) => ["org-units", "search", q] as const,
+  pendingMoves: ["org-units", "moves", "pending"] as const,
 };
 
 export const fetchChildren = (parentId: string | null) =>
@@ -43,6 +46,10 @@ export const moveUnit = (unit: OrgUnit, parentId: string) =>
       headers: ifMatch(unit.version),
     }),
   );
+
+/** Moves some service has not applied yet, newest first (admins; the gateway retries them every 30 s). */
+export const fetchPendingMoves = () =>
+  unwrap(gateway.GET("/api/org-units/moves", { params: { query: { pending_only: true, limit: 50 } } }));
 
 /** Upload a CSV of code,name,parent_code (multipart, so it goes through session.fetch directly). */
 export async function importUnits(file: File): Promise<components["schemas"]["ImportResult"]> {

@@ -23,7 +23,7 @@ function renderLogin(respond: () => Response) {
 
 async function signIn() {
   const user = userEvent.setup();
-  await user.type(screen.getByLabelText("用户名"), "yc_caseworker");
+  await user.type(screen.getByLabelText("用户名"), "lw_caseworker");
   await user.type(screen.getByLabelText("密码"), "wrong-password");
   await user.click(screen.getByRole("button", { name: /登\s*录/ }));
 }

@@ -41,7 +41,7 @@ DEMO_USERS = [
     ("th_stats", "周静", ["statistician"], "440106"),
     ("th_leader", "吴桂兰", ["leader"], "440106"),
     ("th_auditor", "郑雪梅", ["auditor"], "440106"),
-    ("yc_caseworker", "何美玲", ["case_worker"], "440103"),
+    ("lw_caseworker", "何美玲", ["case_worker"], "440103"),
 ]
 
 

@@ -4,18 +4,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from jose import jwk
 from sqlalchemy import text
 
 from halfsky_common.app import PROBLEM_RESPONSES
-from halfsky_common.auth import ALGORITHM
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.keys import public_pem_of
 from halfsky_common.nulguard import NulGuardMiddleware
-from halfsky_common.observability import configure_logging, instrumentator
+from halfsky_common.observability import configure_logging, instrument, instrumentator, telemetry_config
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_gateway.auth import revocation
@@ -25,28 +23,21 @@ from halfsky_gateway.clients.routes import router as clients_router
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits import propagation
 from halfsky_gateway.orgunits.routes import router as orgunits_router
-from halfsky_gateway.proxy import ProxyMiddleware, make_client
+from halfsky_gateway.proxy import ProxyMiddleware, Upstream
 from halfsky_gateway.spa import CSP, SPAFiles
 from halfsky_gateway.users.routes import router as users_router
 
-KEY_ID = "halfsky-1"
 
-
-def public_key_of(settings: Settings) -> str:
-    """The verification key: given explicitly, or derived from the signing key."""
-    if settings.jwt_public_key or settings.jwt_public_key_file:
-        return settings.public_key_pem()
-    private = serialization.load_pem_private_key(settings.private_key_pem().encode(), password=None)
-    return (
-        private.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+def verification_keys(settings: Settings) -> str:
+    """The PEM bundle the gateway verifies with and publishes: its signing key's public half first, then every key in
+    GATEWAY_JWT_PUBLIC_KEY[_FILE] (during a rotation the other key of the two; see deploy/README.md, Keys)."""
+    given = settings.public_key_pem() if settings.jwt_public_key or settings.jwt_public_key_file else ""
+    return public_pem_of(settings.private_key_pem()) + given
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    public_pem = public_key_of(settings)
+    public_pem = verification_keys(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,11 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.http = make_client(
+        app.state.upstream = Upstream(
             connect_timeout=settings.proxy_connect_timeout,
             read_timeout=settings.proxy_read_timeout,
             max_connections=settings.proxy_max_connections,
         )
+        app.state.http = app.state.upstream.client
         reloader = await revocation.start(disabled, engine, settings.disabled_reload_seconds)
         app.state.background = set()  # tasks started by requests (a move's delivery), kept until they end
         mover = propagation.start(app.state.sessionmaker, app.state.http, settings)
@@ -68,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await propagation.stop(mover)
             await revocation.stop(reloader)
-            await app.state.http.aclose()
+            await app.state.upstream.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -81,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        telemetry=telemetry_config("gateway"),
     )
     app.state.settings = settings
     disabled = app.state.disabled = revocation.DisabledAccounts()
@@ -95,11 +88,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
 
-    @app.get("/.well-known/jwks.json", tags=["auth"], summary="The public key services verify tokens with")
+    published = {"keys": [key.jwk() for key in app.state.verifier.keys]}  # the signing key first
+
+    @app.get("/.well-known/jwks.json", tags=["auth"], summary="The public keys tokens are verified with")
     async def jwks() -> dict[str, Any]:
-        key = jwk.construct(public_pem, ALGORITHM).to_dict()
-        key.update({"kid": KEY_ID, "use": "sig", "alg": ALGORITHM})
-        return {"keys": [key]}
+        return published
 
     @app.get("/health", tags=["ops"])
     async def health() -> dict[str, str]:
@@ -131,16 +124,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(ProxyMiddleware, services=settings.service_urls(), max_body_bytes=settings.max_body_bytes)
-    metrics.instrument(app)  # after the proxy, so proxied calls are counted too
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_credentials=False,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
-        expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
-        max_age=600,
-    )
+    instrument(app, metrics, prefixes=[f"/api/{name}" for name in settings.service_urls()])  # outside the proxy
+    if settings.cors_origins:  # none in production (the SPA is same-origin): then no CORS layer on every call
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After", "Location"],
+            max_age=600,
+        )
     app.add_middleware(SecurityHeadersMiddleware, extra={"content-security-policy": CSP})
     app.add_middleware(RequestIdMiddleware)
     return app

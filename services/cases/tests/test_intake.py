@@ -4,6 +4,7 @@ import asyncio
 import re
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 from cases_factories import TIANHE, YUEXIU, case_payload, partner, user
@@ -189,3 +190,21 @@ async def test_partner_intake_is_rate_limited_per_client_with_retry_after(settin
         # Another client and the staff are not held back by this one.
         assert (await intake(court, case_payload(channel="partner_referral"))).status_code == 201
         assert (await intake(CASE_WORKER, case_payload())).status_code == 201
+
+
+async def test_intake_with_more_values_than_one_statement_takes_writes_table_by_table(
+    client: httpx.AsyncClient, monkeypatch: Any
+) -> None:
+    """The rows of an intake go in one statement, or, beyond the protocol's parameter limit, one per table."""
+    from halfsky_common import rows
+
+    first = (await client.post("/cases", json=case_payload(risk={"weapon": True}), headers=CASE_WORKER)).json()
+    monkeypatch.setattr(rows, "MAX_BINDS", 10)
+    body = case_payload(risk={"weapon": True}, complainant={"kind": "other", "person": {"name": "王母"}})
+    r = await client.post("/cases", json=body, headers=CASE_WORKER)
+    assert r.status_code == 201, r.text
+    case = r.json()
+    assert case["risk_level"] == "high" and {p["role"] for p in case["parties"]} == {"complainant", "respondent"}
+    assert [d["number"] for d in case["possible_duplicates"]] == [first["number"]]
+    timeline = (await client.get(f"/cases/{case['id']}/timeline", headers=CASE_WORKER)).json()
+    assert [e["kind"] for e in timeline] == ["created", "risk_assessed", "duplicates_linked"]

@@ -108,3 +108,74 @@ def test_ciphertext_is_bound_to_its_field_and_key(tmp_path: Any) -> None:
     with pytest.raises(InvalidTag):
         load_cipher(Settings(data_dir=tmp_path / "other")).decrypt("phone", blob)
     assert cipher.digest("phone", "13800138000") == cipher.digest("phone", "13800138000")
+
+
+RACE = """
+import sys, time
+from pathlib import Path
+from halfsky_cases.config import Settings
+from halfsky_cases.protection.crypto import load_cipher
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+print(load_cipher(Settings(data_dir=Path(sys.argv[1]))).digest("probe", "x"))
+"""
+
+
+def test_workers_starting_together_all_get_the_one_data_key(tmp_path: Any) -> None:
+    """Several processes, and several threads, create the key file at the same moment: one key, read by all."""
+    import base64
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from halfsky_cases.config import Settings
+    from halfsky_cases.protection.crypto import load_cipher
+
+    start = time.time() + 4  # every process imported and waiting by then
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, str(tmp_path / "p"), str(start)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    digests = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert all(p.returncode == 0 for p in procs)
+    assert len(digests) == 1 and digests != {""}
+    assert digests == {load_cipher(Settings(data_dir=tmp_path / "p")).digest("probe", "x")}
+
+    barrier, found = threading.Barrier(12), []
+
+    def worker() -> None:
+        barrier.wait()
+        found.append(load_cipher(Settings(data_dir=tmp_path / "t")).digest("probe", "x"))
+
+    threads = [threading.Thread(target=worker) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(found) == 12 and len(set(found)) == 1
+    for folder in (tmp_path / "p" / "keys", tmp_path / "t" / "keys"):
+        assert [f.name for f in folder.iterdir()] == ["data.key"]  # no temporary files left behind
+        assert (folder / "data.key").stat().st_mode & 0o777 == 0o600
+        assert len(base64.b64decode((folder / "data.key").read_text())) == 32
+
+
+def test_a_worker_that_loses_the_race_uses_the_winners_key(tmp_path: Any, monkeypatch: Any) -> None:
+    """Between finding no key and linking its own in, another worker's key appeared: this one must use that."""
+    import base64
+    import os
+
+    from halfsky_cases.protection import crypto
+
+    path = tmp_path / "keys" / "data.key"
+    winner = os.urandom(32)
+    real_link = os.link
+
+    def link_after_someone_else(src: Any, dst: Any) -> None:
+        path.write_text(base64.b64encode(winner).decode())
+        real_link(src, dst)
+
+    monkeypatch.setattr(crypto.os, "link", link_after_someone_else)
+    assert crypto._key_file(path) == winner
+    assert [f.name for f in path.parent.iterdir()] == ["data.key"]

@@ -3,6 +3,9 @@
 import uuid
 
 import httpx
+import pytest
+from jose import jwk
+from jose.exceptions import ExpiredSignatureError
 
 from halfsky_common.auth import Principal, TokenVerifier
 from halfsky_common.problems import Problem
@@ -81,3 +84,56 @@ def test_verifier_reads_identity_and_sees_only_its_subtree() -> None:
         assert exc.status == 401
     else:
         raise AssertionError("a token without a valid org_path was accepted")
+
+
+def test_the_public_key_is_parsed_once_not_per_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    verifier = TokenVerifier(public_key_pem=shared_key_pair()[1], issuer="halfsky-gateway", audience="halfsky")
+    tokens = [make_token(roles=["leader"], org_path="/44/4401/") for _ in range(3)]
+    calls = []
+    real = jwk.construct
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jwk, "construct", counting)
+    for token in tokens:
+        verifier.verify(token)
+    assert calls == []
+
+
+def test_a_verified_token_is_remembered_until_it_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jose import jwt as jose_jwt
+
+    from halfsky_common import auth as auth_module
+
+    verifier = TokenVerifier(public_key_pem=shared_key_pair()[1], issuer="halfsky-gateway", audience="halfsky")
+    token = make_token(roles=["leader"], org_path="/44/4401/")
+    exp = jose_jwt.get_unverified_claims(token)["exp"]
+    decoded = []
+    real = auth_module.jwt.decode
+
+    def counting(*args: object, **kwargs: object) -> object:
+        decoded.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(auth_module.jwt, "decode", counting)
+    first, second = verifier.verify(token), verifier.verify(token)
+    assert first == second and len(decoded) == 1
+    # A token that differs in one character is checked in full (and refused).
+    tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    try:
+        verifier.verify(tampered)
+    except Problem as exc:
+        assert exc.status == 401
+    else:
+        raise AssertionError("a tampered token was accepted")
+    # Past its exp the remembered token is checked again, and refused as expired.
+    monkeypatch.setattr(auth_module.time, "time", lambda: exp + 1.0)
+    monkeypatch.setattr(auth_module.jwt, "decode", lambda *a, **k: (_ for _ in ()).throw(ExpiredSignatureError()))
+    try:
+        verifier.verify(token)
+    except Problem as exc:
+        assert exc.status == 401 and exc.extra.get("code") == "token_expired"
+    else:
+        raise AssertionError("an expired token was accepted from the cache")

@@ -1,5 +1,6 @@
-// Admin screens of a district admin: org-unit tree, users with field errors, partner clients with a one-time secret,
-// and token refresh — silent on an expired access token, a sign-in overlay that keeps the form on a dead session.
+// Admin screens of a district admin: org-unit tree (add, rename, move with no move left pending), users with field
+// errors, partner clients with a one-time secret, and token refresh — silent on an expired access token, a sign-in
+// overlay that keeps the form on a dead session.
 import { BASE_URL, DEMO_PASSWORD, assert, loginOk, newPage, run, shot } from "../lib.mjs";
 
 await run(async (browser, summary) => {
@@ -21,7 +22,7 @@ await run(async (browser, summary) => {
   await dialog.getByLabel("名称").fill("华工社区居委会");
   await dialog.getByRole("button", { name: /保\s*存/ }).click();
   await page.getByText("已添加单位").waitFor();
-  await page.locator(".ant-tree-treenode", { hasText: "五山街道（440106001）" }).locator(".ant-tree-switcher").click();
+  // the page expands 五山街道 itself once the new unit is loaded (clicking its switcher as well raced with that)
   await page.getByText("华工社区居委会（440106001999）").click();
   await page.getByLabel("重命名").fill("华南理工社区居委会");
   await page.getByRole("button", { name: /保\s*存/ }).click();
@@ -37,6 +38,21 @@ await run(async (browser, summary) => {
   await dialog.getByText("您没有权限执行此操作。").waitFor();
   await dialog.getByText("You can add units only inside your own region.").waitFor();
   await dialog.getByRole("button", { name: /取\s*消/ }).click();
+
+  // Move the community to 员村街道: the services apply it in the background; with all of them up no pending alert stays.
+  await page.getByText("华南理工社区居委会（440106001999）").click();
+  await page.getByRole("button", { name: "移动到" }).click();
+  await dialog.getByLabel("新的上级单位").click();
+  // a click on the switcher while the popup still slides in is lost: wait until it has
+  const picker = page.locator(".ant-tree-select-dropdown:not([class*='-appear']):not([class*='-enter'])");
+  await picker.locator(".ant-select-tree-treenode", { hasText: "天河区（440106）" }).locator(".ant-select-tree-switcher").click();
+  await picker.getByTitle("员村街道（440106002）").click();
+  const movesAsked = page.waitForResponse((r) => r.url().includes("/api/org-units/moves?"));
+  await dialog.getByRole("button", { name: /确\s*定|OK/ }).click();
+  await page.getByText(/^已移动。.*正在同步新的归属/).waitFor();
+  await page.getByText("/44/4401/440106/440106002/440106001999/").waitFor();
+  await movesAsked;
+  await page.getByTestId("pending-moves").waitFor({ state: "detached", timeout: 40_000 });
 
   // Users: a weak password comes back as a field error next to the field; a good one creates the user.
   await page.getByRole("menuitem", { name: "用户与角色" }).click();

@@ -12,13 +12,13 @@ await run(async (browser, summary) => {
 
   // Five wrong passwords lock the account; the message says so and until when.
   for (let i = 0; i < 5; i++) {
-    await login(page, "yc_caseworker", "wrong-password-1");
+    await login(page, "lw_caseworker", "wrong-password-1");
     await page.getByTestId("login-error").waitFor();
   }
   const locked = await page.getByTestId("login-error").innerText();
   assert.match(locked, /账号已锁定/);
   assert.match(locked, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/, "the lockout message names the time it ends");
-  await login(page, "yc_caseworker", DEMO_PASSWORD);
+  await login(page, "lw_caseworker", DEMO_PASSWORD);
   await page.getByText(/账号已锁定/).waitFor();
   await shot(page, "auth-02-locked");
   summary.lockout = locked;
@@ -30,9 +30,9 @@ await run(async (browser, summary) => {
   assert.match(await page.getByTestId("header-roles").innerText(), /系统管理员/);
   await page.getByRole("menuitem", { name: "用户与角色" }).click();
   await page.getByRole("heading", { name: "用户与角色" }).waitFor();
-  await page.getByPlaceholder("姓名或用户名").fill("yc_caseworker");
+  await page.getByPlaceholder("姓名或用户名").fill("lw_caseworker");
   await page.getByPlaceholder("姓名或用户名").press("Enter");
-  const row = page.getByRole("row", { name: /yc_caseworker/ });
+  const row = page.getByRole("row", { name: /lw_caseworker/ });
   await row.getByText(/锁定至/).waitFor();
   await shot(page, "auth-03-users-locked");
   await row.getByRole("button", { name: "解锁" }).click();
@@ -45,7 +45,7 @@ await run(async (browser, summary) => {
   await page.waitForURL(/\/login$/);
   assert.equal(await page.evaluate(() => sessionStorage.getItem("halfsky.refresh")), null);
 
-  await loginOk(page, "yc_caseworker", DEMO_PASSWORD);
+  await loginOk(page, "lw_caseworker", DEMO_PASSWORD);
   assert.equal(await page.getByTestId("header-user").innerText(), "何美玲");
   const me = await page.evaluate(async () => {
     const r = await fetch("/api/auth/refresh", {

@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The public key services verify tokens with */
+        /** The public keys tokens are verified with */
         get: operations["jwks__well_known_jwks_json_get"];
         put?: never;
         post?: never;
@@ -204,6 +204,23 @@ export interface paths {
         put?: never;
         /** Load units under your region from a CSV of code,name,parent_code */
         post: operations["import_units_api_org_units_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/org-units/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent moves and the services yet to apply each (admins) */
+        get: operations["list_moves_api_org_units_moves_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -547,6 +564,34 @@ export interface components {
             roles: string[];
             /** Username */
             username: string;
+        };
+        /**
+         * OrgMoveStatus
+         * @description A move in the region tree and the services that have not applied it yet.
+         */
+        OrgMoveStatus: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** From Path */
+            from_path: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Last Error */
+            last_error: string;
+            /** Pending */
+            pending: string[];
+            /** To Path */
+            to_path: string;
         };
         /** OrgUnitBrief */
         OrgUnitBrief: {
@@ -1415,6 +1460,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_moves_api_org_units_moves_get: {
+        parameters: {
+            query?: {
+                pending_only?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMoveStatus"][];
                 };
             };
             /** @description Not authenticated */

@@ -321,6 +321,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/indicators/org-moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-path the rows under a moved unit (called by the gateway after a move in the region tree) */
+        post: operations["move_rows_indicators_org_moves_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/indicators/periods/{code}": {
         parameters: {
             query?: never;
@@ -1024,10 +1041,10 @@ export interface components {
         };
         /**
          * Engine
-         * @description Where the figures come from; both give identical results (a test holds them to it).
+         * @description Where the figures come from; all give identical results (tests hold them to it).
          * @enum {string}
          */
-        Engine: "auto" | "raw" | "table";
+        Engine: "auto" | "raw" | "table" | "values";
         /** FigureCreate */
         FigureCreate: {
             /** Denominator */
@@ -1449,6 +1466,32 @@ export interface components {
              * @description Division code or org path
              */
             org: string;
+        };
+        /**
+         * OrgMove
+         * @description A unit's path before and after the move (descendants follow: their paths start with it).
+         */
+        OrgMove: {
+            /**
+             * From Path
+             * @example /44/4401/440106/440106001/
+             */
+            from_path: string;
+            /**
+             * To Path
+             * @example /44/4401/440104/440106001/
+             */
+            to_path: string;
+        };
+        /** OrgMoveResult */
+        OrgMoveResult: {
+            /**
+             * Updated
+             * @description Rows rewritten per table.column
+             */
+            updated: {
+                [key: string]: number;
+            };
         };
         /** OrgUnitAssignment */
         OrgUnitAssignment: {
@@ -3467,6 +3510,57 @@ export interface operations {
                     "application/json": {
                         [key: string]: number;
                     };
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    move_rows_indicators_org_moves_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMoveResult"];
                 };
             };
             /** @description Not authenticated */

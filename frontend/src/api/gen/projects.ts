@@ -91,6 +91,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/org-moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-path the rows under a moved unit (called by the gateway after a move in the region tree) */
+        post: operations["move_rows_projects_org_moves_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/progress/refresh": {
         parameters: {
             query?: never;
@@ -1618,6 +1635,32 @@ export interface components {
             /** Value */
             value: number;
         };
+        /**
+         * OrgMove
+         * @description A unit's path before and after the move (descendants follow: their paths start with it).
+         */
+        OrgMove: {
+            /**
+             * From Path
+             * @example /44/4401/440106/440106001/
+             */
+            from_path: string;
+            /**
+             * To Path
+             * @example /44/4401/440104/440106001/
+             */
+            to_path: string;
+        };
+        /** OrgMoveResult */
+        OrgMoveResult: {
+            /**
+             * Updated
+             * @description Rows rewritten per table.column
+             */
+            updated: {
+                [key: string]: number;
+            };
+        };
         /** OutcomeCreate */
         OutcomeCreate: {
             /**
@@ -2928,6 +2971,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_LoanPublic_"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    move_rows_projects_org_moves_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgMoveResult"];
                 };
             };
             /** @description Not authenticated */

@@ -84,12 +84,15 @@ async def login(body: LoginRequest, session: Session, request: Request) -> Token
             locked_until=user.locked_until.isoformat(),
         )
     if not verify_password(user.password_hash, body.password):
-        user.failed_logins += 1
-        action = "auth.login_failed"
-        if user.failed_logins >= settings.lockout_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            action = "auth.locked"
+        locked_now, locked_until = await users.count_failed_login(
+            session,
+            user.id,
+            lock_after=settings.lockout_failures,
+            lock_for=timedelta(minutes=settings.lockout_minutes),
+            now=now,
+        )
+        locked = locked_until is not None and locked_until > now
+        action = "auth.locked" if locked_now else "auth.login_failed"
         record(
             session,
             AuditEntry,
@@ -101,12 +104,12 @@ async def login(body: LoginRequest, session: Session, request: Request) -> Token
             ip=client_ip(request, settings),
         )
         await session.commit()
-        if user.locked_until and user.locked_until > now:
+        if locked and locked_until is not None:
             raise Problem(
                 423,
                 f"Too many failed sign-ins: this account is locked for {settings.lockout_minutes} minutes.",
                 code="locked",
-                locked_until=user.locked_until.isoformat(),
+                locked_until=locked_until.isoformat(),
             )
         raise Problem(401, BAD_LOGIN, code="invalid_credentials")
     if user.disabled:

@@ -1,10 +1,10 @@
 """Users: create, change, disable, reset passwords; all scoped to a region subtree."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -25,6 +25,34 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> tuple[User, Org
     if row is None:
         raise Problem(404, "No such user.")
     return row[0], row[1]
+
+
+async def count_failed_login(
+    session: AsyncSession, user_id: uuid.UUID, *, lock_after: int, lock_for: timedelta, now: datetime
+) -> tuple[bool, datetime | None]:
+    """Count one wrong password in a single UPDATE (parallel attempts cannot overwrite each other's count); the
+    attempt that reaches `lock_after` locks the account and starts the count again.
+
+    Returns whether this attempt locked it, and the lock's end if the account is locked (a parallel attempt may
+    have locked it since the caller read the row).
+
+    The caller's User object is left as it was loaded: writing the count through it would race again.
+    """
+    reaches = col(User.failed_logins) + 1 >= lock_after
+    row = (
+        await session.execute(
+            update(User)
+            .where(col(User.id) == user_id)
+            .values(
+                failed_logins=case((reaches, 0), else_=col(User.failed_logins) + 1),
+                locked_until=case((reaches, now + lock_for), else_=col(User.locked_until)),
+            )
+            .returning(col(User.locked_until))
+            .execution_options(synchronize_session=False)
+        )
+    ).one()
+    locked_until: datetime | None = row[0]
+    return locked_until == now + lock_for, locked_until
 
 
 async def by_username(session: AsyncSession, username: str) -> tuple[User, OrgUnit] | None:

@@ -1,7 +1,7 @@
 """Index for the work list order (urgent first, newest first): a region's first page without sorting it all
 
 Revision ID: dd4119594102
-Revises: d79cab7a1f31
+Revises: 233136c13d62
 Create Date: 2026-11-23 21:34:57.035378
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = 'dd4119594102'
-down_revision: str | None = 'd79cab7a1f31'
+down_revision: str | None = '233136c13d62'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,7 @@
-"""Typed dependencies of the cases service: its settings, the field cipher, the caller's org code."""
+"""Typed dependencies of the cases service: its settings, the field cipher, the caller's org code.
+
+All `async def`: FastAPI would run a plain `def` in its thread pool, which costs more than these do.
+"""
 
 from typing import Annotated
 
@@ -10,17 +13,17 @@ from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_common.auth import CurrentUser, bearer_token
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_cipher(request: Request) -> FieldCipher:
+async def get_cipher(request: Request) -> FieldCipher:
     cipher: FieldCipher = request.app.state.cipher
     return cipher
 
 
-def get_org_code(request: Request, user: CurrentUser) -> str:
+async def get_org_code(request: Request, user: CurrentUser) -> str:
     """The `org_code` claim of the (already verified) token; else the last segment of its org path."""
     claims = jwt.get_unverified_claims(bearer_token(request))
     code = str(claims.get("org_code") or "")

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from halfsky_common.auth import TokenVerifier
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.nulguard import NulGuardMiddleware
-from halfsky_common.observability import configure_logging, instrument
+from halfsky_common.observability import configure_logging, instrument, telemetry_config
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_common.settings import ServiceSettings
@@ -59,6 +59,7 @@ def create_service_app(
         description=description,
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        telemetry=telemetry_config(name),
     )
     install_problem_handlers(app)
     configure_logging(name)

@@ -54,6 +54,23 @@ def audit_indexes(table_name: str) -> tuple[Index, ...]:
     )
 
 
+def audit_row(
+    *, actor: Principal, action: str, entity_type: str, entity_id: Any, org_path: str = "", **detail: Any
+) -> dict[str, Any]:
+    """The columns of one audit row (the chain columns are left to the table's trigger)."""
+    return {
+        "at": utcnow(),
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": str(entity_id),
+        "org_path": org_path,
+        "request_id": request_id_var.get(),
+        "detail": detail,
+    }
+
+
 def record(
     session: AsyncSession,
     model: type[AuditEntryBase],
@@ -67,14 +84,9 @@ def record(
 ) -> AuditEntryBase:
     """Add an audit row to the caller's transaction: it commits or rolls back with the change it describes."""
     entry = model(
-        actor_id=actor.id,
-        actor_name=actor.name,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        org_path=org_path,
-        request_id=request_id_var.get(),
-        detail=detail,
+        **audit_row(
+            actor=actor, action=action, entity_type=entity_type, entity_id=entity_id, org_path=org_path, **detail
+        )
     )
     session.add(entry)
     return entry

@@ -18,8 +18,12 @@ class ServiceSettings(BaseSettings):
         default="postgresql+asyncpg://postgres@localhost/halfsky",
         description="SQLAlchemy URL of this service's own database (asyncpg driver).",
     )
-    jwt_public_key: str = Field(default="", description="PEM of the gateway's RSA public key.")
-    jwt_public_key_file: Path | None = Field(default=None, description="File holding that PEM.")
+    jwt_public_key: str = Field(
+        default="",
+        description="PEM of the gateway's RSA public key, or several PEMs one after the other (during a key "
+        "rotation the old and the new); a token's kid (the key's RFC 7638 thumbprint) picks the key.",
+    )
+    jwt_public_key_file: Path | None = Field(default=None, description="File holding that PEM or those PEMs.")
     jwt_issuer: str = ISSUER
     jwt_audience: str = AUDIENCE
     db_pool_size: int = 10
@@ -27,7 +31,7 @@ class ServiceSettings(BaseSettings):
     test_delay_seconds: float = Field(default=0.0, description="Test only: answer every API call this much later.")
 
     def public_key_pem(self) -> str:
-        """The PEM given inline, or read from the file."""
+        """The PEM (or PEMs) given inline, or read from the file."""
         if self.jwt_public_key:
             return self.jwt_public_key
         if self.jwt_public_key_file is not None:

@@ -153,6 +153,8 @@ def forged_tokens(public_key_pem: str, private_key_pem: str | None = None) -> di
         "wrong_issuer": signed(iss="evil-issuer"),
         "no_org_path": signed(org_path=""),
         "other_key": make_token(private_key_pem=other_private),
+        # The issuer's real signature, under a key id no verifier knows (kids are the keys' thumbprints).
+        "unknown_kid": signed(key_id="halfsky-unknown"),
         "garbage": "not.a.token",
         # A real signature over a hotline operator's claims, with the payload swapped for an admin's.
         "tampered_claims": f"{weak_head}.{swapped}.{weak_sig}",

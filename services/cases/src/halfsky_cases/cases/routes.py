@@ -15,7 +15,7 @@ from halfsky_cases.cases.access import INTAKE_ROLES, can_handle, can_read, may_r
 from halfsky_cases.cases.enums import Category, Channel, RiskLevel, Status
 from halfsky_cases.cases.intake import intake_case
 from halfsky_cases.cases.listing import CaseFilters, case_query, sort_keys
-from halfsky_cases.cases.models import RiskAssessment
+from halfsky_cases.cases.models import Case, RiskAssessment
 from halfsky_cases.cases.ratelimit import LimitedIntake
 from halfsky_cases.cases.schemas import (
     AssignmentIn,
@@ -93,14 +93,16 @@ async def _create(
         session=session, cipher=cipher, settings=settings, data=body, actor=user, org_code=org_code
     )
     if receipt:
-        payload = CaseReceipt.model_validate(case, from_attributes=True).model_dump(mode="json")
+        payload = CaseReceipt.model_validate(case).model_dump(mode="json")
     else:
-        shown, _ = await views.detail(session=session, case=case, principal=user, cipher=cipher)
+        shown, _ = await views.detail(session=session, case=Case(**case), principal=user, cipher=cipher)
         payload = shown.model_dump(mode="json")
     if key is not None:
         await idempotency.remember(session=session, caller_id=user.id, key=key, status_code=201, response=payload)
     await session.commit()
-    return JSONResponse(payload, status_code=201, headers={"Location": f"/cases/{case.id}", "ETag": etag(case.version)})
+    return JSONResponse(
+        payload, status_code=201, headers={"Location": f"/cases/{case['id']}", "ETag": etag(case["version"])}
+    )
 
 
 @router.post("", status_code=201, response_model=CaseDetail, summary="Register a case (登记) at the caller's unit")

@@ -11,10 +11,10 @@ from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.models import Case, CaseEvent
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
+from halfsky_common.rows import new_row
 
 
-def add_event(
-    session: AsyncSession,
+def event_row(
     *,
     case_id: uuid.UUID,
     actor: Principal,
@@ -23,9 +23,10 @@ def add_event(
     from_status: str | None = None,
     to_status: str | None = None,
     **detail: Any,
-) -> CaseEvent:
-    """Append an event to the case's timeline in the current transaction."""
-    event = CaseEvent(
+) -> dict[str, Any]:
+    """The columns of one timeline event."""
+    return new_row(
+        CaseEvent,
         case_id=case_id,
         actor_id=actor.id,
         actor_name=actor.name,
@@ -35,6 +36,11 @@ def add_event(
         to_status=to_status,
         detail=detail,
     )
+
+
+def add_event(session: AsyncSession, *, case_id: uuid.UUID, actor: Principal, kind: str, **given: Any) -> CaseEvent:
+    """Append an event to the case's timeline in the current transaction (arguments as `event_row`)."""
+    event = CaseEvent(**event_row(case_id=case_id, actor=actor, kind=kind, **given))
     session.add(event)
     return event
 

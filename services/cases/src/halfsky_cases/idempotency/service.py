@@ -4,7 +4,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -12,6 +12,16 @@ from sqlmodel import col
 from halfsky_cases.idempotency.models import IdempotencyRecord
 from halfsky_common.audit import utcnow
 from halfsky_common.problems import Problem, field_error
+from halfsky_common.rows import table_of
+
+_RECORDS = table_of(IdempotencyRecord)
+# Built once, values per call; on the table, not the ORM entity (an ORM update goes through its bulk machinery).
+_CLAIM = insert(_RECORDS).on_conflict_do_nothing().returning(_RECORDS.c.key)
+_REMEMBER = (
+    update(_RECORDS)
+    .where(_RECORDS.c.caller_id == bindparam("caller"), _RECORDS.c.key == bindparam("the_key"))
+    .values(status_code=bindparam("status_code"), response=bindparam("response"))
+)
 
 
 def request_hash(body: Any) -> str:
@@ -32,10 +42,8 @@ async def claim(
             422, "Idempotency-Key must be 1 to 200 characters.", errors=[field_error("Idempotency-Key", "bad length")]
         )
     inserted = await session.execute(
-        insert(IdempotencyRecord)
-        .values(caller_id=caller_id, key=key, endpoint=endpoint, request_hash=fingerprint, created_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(col(IdempotencyRecord.key))
+        _CLAIM,
+        {"caller_id": caller_id, "key": key, "endpoint": endpoint, "request_hash": fingerprint, "created_at": utcnow()},
     )
     if inserted.scalar_one_or_none() is not None:
         return None
@@ -59,7 +67,6 @@ async def remember(
     *, session: AsyncSession, caller_id: str, key: str, status_code: int, response: dict[str, Any]
 ) -> None:
     """Store the response of the request that claimed the key (committed with the work it describes)."""
-    record = await session.get(IdempotencyRecord, (caller_id, key))
-    if record is not None:
-        record.status_code = status_code
-        record.response = response
+    await session.execute(
+        _REMEMBER, {"caller": caller_id, "the_key": key, "status_code": status_code, "response": response}
+    )

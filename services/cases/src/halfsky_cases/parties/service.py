@@ -1,9 +1,12 @@
 """Creating, changing and showing people; sensitive fields go through the cipher."""
 
+from typing import Any
+
 from halfsky_cases.parties.models import Person
 from halfsky_cases.parties.schemas import PersonIn, PersonPublic, PersonUpdate
 from halfsky_cases.protection.crypto import FieldCipher, mask_address, mask_id_number, mask_phone
 from halfsky_common.audit import utcnow
+from halfsky_common.rows import new_row
 
 SENSITIVE = ("id_number", "phone", "address")
 PLAIN = (
@@ -19,21 +22,34 @@ PLAIN = (
 )
 
 
+def sensitive_columns(
+    cipher: FieldCipher, *, id_number: str | None, phone: str | None, address: str | None
+) -> dict[str, bytes | str | None]:
+    """The stored form of the sensitive fields: ciphertexts, and keyed hashes of ID number and phone."""
+    return {
+        "id_number_enc": cipher.encrypt("id_number", id_number),
+        "id_number_hash": cipher.digest("id_number", id_number),
+        "phone_enc": cipher.encrypt("phone", phone),
+        "phone_hash": cipher.digest("phone", phone),
+        "address_enc": cipher.encrypt("address", address),
+    }
+
+
 def _set_sensitive(
     person: Person, cipher: FieldCipher, *, id_number: str | None, phone: str | None, address: str | None
 ) -> None:
-    person.id_number_enc = cipher.encrypt("id_number", id_number)
-    person.id_number_hash = cipher.digest("id_number", id_number)
-    person.phone_enc = cipher.encrypt("phone", phone)
-    person.phone_hash = cipher.digest("phone", phone)
-    person.address_enc = cipher.encrypt("address", address)
+    for name, value in sensitive_columns(cipher, id_number=id_number, phone=phone, address=address).items():
+        setattr(person, name, value)
 
 
-def new_person(*, cipher: FieldCipher, data: PersonIn, org_path: str) -> Person:
-    """A person record from intake data (not yet added to a session)."""
-    person = Person(org_path=org_path, **data.model_dump(include=set(PLAIN)))
-    _set_sensitive(person, cipher, id_number=data.id_number, phone=data.phone, address=data.address)
-    return person
+def person_row(*, cipher: FieldCipher, data: PersonIn, org_path: str) -> dict[str, Any]:
+    """The `person` row of intake data, for a Core insert."""
+    return new_row(
+        Person,
+        org_path=org_path,
+        **{name: getattr(data, name) for name in PLAIN},
+        **sensitive_columns(cipher, id_number=data.id_number, phone=data.phone, address=data.address),
+    )
 
 
 def update_person(*, cipher: FieldCipher, person: Person, data: PersonUpdate) -> list[str]:

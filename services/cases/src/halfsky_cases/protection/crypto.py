@@ -1,10 +1,12 @@
 """AES-GCM encryption of sensitive fields and keyed hashes (HMAC-SHA256) to find duplicates without plaintext."""
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -22,7 +24,7 @@ class FieldCipher:
         if len(data_key) != 32:
             raise ValueError("the data key must be 32 bytes (AES-256)")
         self._aead = AESGCM(data_key)
-        self._hash_key = hash_key
+        self._hmac = hmac.new(hash_key, digestmod=hashlib.sha256)  # keyed once; each digest works on a copy
 
     def encrypt(self, field: str, value: str | None) -> bytes | None:
         """Ciphertext of `value` (None stays None)."""
@@ -45,7 +47,9 @@ class FieldCipher:
         """Keyed hash of a normalised value: equal values match, the hash alone reveals nothing."""
         if not normalized:
             return None
-        return hmac.new(self._hash_key, f"{field}:{normalized}".encode(), hashlib.sha256).hexdigest()
+        mac = self._hmac.copy()
+        mac.update(f"{field}:{normalized}".encode())
+        return mac.hexdigest()
 
 
 def load_cipher(settings: Settings) -> FieldCipher:
@@ -62,11 +66,31 @@ def load_cipher(settings: Settings) -> FieldCipher:
 
 
 def _key_file(path: Path) -> bytes:
+    """The key kept in `path`, made on first use; every process gets the same one.
+
+    Several workers often start at once on a fresh data folder, and each may find no key. Each then writes a key of
+    its own, complete and private (0600), to a temporary file beside it and links that in under the real name:
+    `os.link` never replaces an existing file, so exactly one key wins and the others' links fail. Everyone then
+    reads the file, so a worker that lost the race uses the winner's key, never its own, and no one ever reads a
+    half-written file (an earlier version wrote the file in place: a worker could read it empty, or two workers
+    could each keep a different key and encrypt rows the other could not read).
+    """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(base64.b64encode(os.urandom(32)).decode())
-        path.chmod(0o600)
-    return base64.b64decode(path.read_text().strip())
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # created 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(base64.b64encode(os.urandom(32)).decode())
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    key = base64.b64decode(path.read_text().strip())
+    if len(key) != 32:
+        raise ValueError(f"{path} does not hold a base64-encoded 32-byte key")
+    return key
 
 
 def normalize_phone(value: str) -> str:
