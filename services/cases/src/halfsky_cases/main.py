@@ -64,6 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     app.state.cipher = load_cipher(settings)
+    if settings.previous_data_keys and not settings.hash_key:
+        log.warning(
+            "CASES_HASH_KEY is not set: the duplicate-search key is derived from the last of CASES_PREVIOUS_DATA_KEYS; "
+            "pin it (python -m halfsky_cases.cli hash-key) before that key leaves the ring"
+        )
     app.add_exception_handler(UnknownKeyError, unknown_data_key)
     app.state.storage = LocalStorage(settings.attachments_dir)
     return app
