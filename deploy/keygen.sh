@@ -2,6 +2,8 @@
 # Make the keys and passwords a HalfSky install needs, once, into a folder (default deploy/secrets/):
 #   jwt-private.pem, jwt-public.pem   RSA 3072 pair: the gateway signs access tokens, every service verifies
 #   cases_data_key                    AES-256 key of victims' ID numbers, phones and addresses (back it up apart!)
+#   cases_previous_data_keys          empty: the earlier data keys still read during a rotation
+#   cases_hash_key                    empty: the duplicate-search key, derived from the oldest data key until pinned
 #   projects_identity_key             key of the projects service's keyed hash of identity numbers
 #   postgres_password, db_password    PostgreSQL superuser (compose's db only) and the application role `halfsky`
 #   admin_password                    the first administrator's password
@@ -23,6 +25,11 @@ new() {  # new NAME COMMAND...: write the command's output to NAME unless it exi
     mv "$dir/$name.part" "$dir/$name"
     made+=("$name")
 }
+empty() {  # empty NAME: an empty file NAME unless it exists (filled by hand during a key rotation)
+    [ -e "$dir/$1" ] && return 0
+    : >"$dir/$1"
+    made+=("$1")
+}
 password() { printf '%s-7\n' "$(openssl rand -base64 24 | tr -d '\n' | tr '+/' 'xy')"; }
 key32() { openssl rand -base64 32; }
 
@@ -32,6 +39,8 @@ if [ ! -s "$dir/jwt-public.pem" ] || [[ " ${made[*]-} " == *" jwt-private.pem "*
     made+=("jwt-public.pem")
 fi
 new cases_data_key key32
+empty cases_previous_data_keys
+empty cases_hash_key
 new projects_identity_key key32
 new postgres_password password
 new db_password password

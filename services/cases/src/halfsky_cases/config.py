@@ -17,8 +17,15 @@ class Settings(ServiceSettings):
         description="Base64 of 32 random bytes: the AES-GCM key for ID numbers, phones and addresses. "
         "When empty, a key is created once in {data_dir}/keys/data.key.",
     )
+    previous_data_keys: str = Field(
+        default="",
+        description="Earlier data keys still accepted for decryption during a rotation, newest first: base64, "
+        "separated by commas or white space. Keep the original key last until hash_key is set.",
+    )
     hash_key: str = Field(
-        default="", description="Base64 key of the keyed hash used to find duplicates; derived from data_key if empty."
+        default="",
+        description="Base64 key of the keyed hash used to find duplicates; if empty, derived from the oldest data "
+        "key (the last previous key, else data_key). `python -m halfsky_cases.cli hash-key` prints it to pin it.",
     )
     accept_working_days: int = Field(default=1, ge=0, description="Working days to accept a received case.")
     resolve_days: int = Field(default=30, ge=1, description="Calendar days to resolve an accepted case.")
