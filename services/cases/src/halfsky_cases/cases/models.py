@@ -38,6 +38,10 @@ class Case(Base, table=True):
             "ix_rights_case_received_org", "received_org_path", postgresql_ops={"received_org_path": "text_pattern_ops"}
         ),
         Index("ix_rights_case_received_at", "received_at"),
+        # a district's cases of a date range: its own entries in date order, not the province's of that range
+        Index(
+            "ix_rights_case_org_received", "org_path", "received_at", postgresql_ops={"org_path": "text_pattern_ops"}
+        ),
         Index("ix_rights_case_search", "search_bigrams", postgresql_using="gin"),
         # the work list's order (urgent first, newest first; listing.sort_keys), written as PostgreSQL shows it:
         # a province or city list reads its first page off this index instead of sorting every case in the region
