@@ -62,17 +62,23 @@ def level_column(level: int) -> Any:
     return getattr(AnalyticsValue, f"l{level}")
 
 
-async def refresh(session: AsyncSession, where: ColumnElement[bool]) -> int:
-    """Copy the data values matching `where` into the table (insert or update); deleted values cascade away."""
-    await rollup.lock(
-        session,
-        select(
-            col(DataValue.element_id),
-            rollup.unit_of(DataValue.org_path).label("unit"),
-            col(DataValue.period_start),
-            col(DataValue.period_end),
-        ).where(where),
-    )
+def _rollup_keys_of_values(where: ColumnElement[bool]) -> Any:
+    """The rollup keys (element, unit, period) of the data values matching `where`, as a select."""
+    return select(
+        col(DataValue.element_id),
+        rollup.unit_of(DataValue.org_path).label("unit"),
+        col(DataValue.period_start),
+        col(DataValue.period_end),
+    ).where(where)
+
+
+async def refresh(session: AsyncSession, where: ColumnElement[bool], *, locked: bool = False) -> int:
+    """Copy the data values matching `where` into the table (insert or update); deleted values cascade away.
+
+    Their rollup rows are locked first (in key order, see rollup.lock), unless the caller holds them already.
+    """
+    if not locked:
+        await rollup.lock(session, _rollup_keys_of_values(where))
     source = select(
         col(DataValue.id),
         col(DataValue.element_id),
@@ -101,25 +107,20 @@ async def refresh_moved(session: AsyncSession, from_path: str, to_path: str) -> 
     """
     a = AnalyticsValue
     old = select(col(a.element_id), rollup.unit_of(a.org_path).label("unit"), col(a.period_start), col(a.period_end))
-    new = select(
-        col(DataValue.element_id),
-        rollup.unit_of(DataValue.org_path).label("unit"),
-        col(DataValue.period_start),
-        col(DataValue.period_end),
-    )
-    await rollup.lock(
-        session,
-        union(old.where(col(a.org_path).startswith(from_path)), new.where(col(DataValue.org_path).startswith(to_path))),
-    )
-    await refresh(session, col(DataValue.org_path).startswith(to_path))
+    moved = col(DataValue.org_path).startswith(to_path)
+    await rollup.lock(session, union(old.where(col(a.org_path).startswith(from_path)), _rollup_keys_of_values(moved)))
+    await refresh(session, moved, locked=True)
 
 
 async def refresh_keys(session: AsyncSession, keys: Sequence[tuple[uuid.UUID, str, str]]) -> None:
-    """Refresh the rows of some (element, org path, period) keys."""
+    """Refresh the rows of some (element, org path, period) keys; the caller (write_values) has locked their
+    rollup rows already, all at once, before any value changed."""
     for i in range(0, len(keys), 1000):
         chunk = list(keys[i : i + 1000])
         await refresh(
-            session, tuple_(col(DataValue.element_id), col(DataValue.org_path), col(DataValue.period)).in_(chunk)
+            session,
+            tuple_(col(DataValue.element_id), col(DataValue.org_path), col(DataValue.period)).in_(chunk),
+            locked=True,
         )
 
 
