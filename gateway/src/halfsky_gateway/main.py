@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from halfsky_common import background
 from halfsky_common.app import PROBLEM_RESPONSES
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.keys import public_pem_of
@@ -58,8 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await propagation.stop(mover)
-            await revocation.stop(reloader)
+            await background.stop(mover)
+            await background.stop(reloader)
             await app.state.upstream.aclose()
             await engine.dispose()
 

@@ -6,13 +6,13 @@ check: there the 15-minute lifetime of access tokens is the bound.
 """
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from halfsky_common import background
 from halfsky_common.auth import Principal, TokenVerifier, unauthorized
 from halfsky_gateway.users.models import User
 
@@ -29,15 +29,6 @@ class DisabledAccounts:
         async with engine.connect() as conn:
             found = await conn.execute(select(col(User.id)).where(col(User.disabled)))
             self.ids = frozenset(str(user_id) for user_id in found.scalars())
-
-    async def keep_fresh(self, engine: AsyncEngine, every: float) -> None:
-        """Reload forever; a failed reload keeps the last known set (the database may be restarting)."""
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await self.reload(engine)
-            except Exception as exc:  # any database trouble: try again next round
-                log.warning("could not reload disabled accounts: %r", exc)
 
     def set(self, user_id: str, *, disabled: bool) -> None:
         """This replica's own change, effective before the next reload."""
@@ -64,10 +55,7 @@ async def start(disabled: DisabledAccounts, engine: AsyncEngine, every: float) -
         await disabled.reload(engine)
     except Exception as exc:  # the database may not be up yet; the loop retries
         log.warning("could not load disabled accounts at start: %r", exc)
-    return asyncio.create_task(disabled.keep_fresh(engine, every))
-
-
-async def stop(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    # a failed reload keeps the last known set (the database may be restarting)
+    return background.repeat(
+        lambda: disabled.reload(engine), every=every, first_delay=every, what="reload of disabled accounts"
+    )

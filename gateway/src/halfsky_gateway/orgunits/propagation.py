@@ -6,7 +6,6 @@ lock), and applying a move twice changes nothing, so a retry after a lost answer
 """
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from sqlalchemy import ARRAY, BigInteger, Column, DateTime, Identity, Text, sele
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field, col
 
+from halfsky_common import background
 from halfsky_common.audit import utcnow
 from halfsky_common.keys import sign_access_token
 from halfsky_common.orgmoves import SCOPE
@@ -117,26 +117,25 @@ async def _tell(
     return "" if r.status_code == 200 else f"HTTP {r.status_code}"
 
 
+async def deliver_and_report(
+    maker: async_sessionmaker[AsyncSession], http: httpx.AsyncClient, settings: Settings
+) -> None:
+    left = await deliver(maker, http, settings)
+    if left > 0:
+        log.warning("org moves not yet delivered: %d (retrying every %s s)", left, settings.org_move_retry_seconds)
+
+
 async def deliver_quietly(maker: async_sessionmaker[AsyncSession], http: httpx.AsyncClient, settings: Settings) -> None:
+    """One delivery right after a move; a failure is left to the background rounds."""
     try:
-        left = await deliver(maker, http, settings)
-        if left > 0:
-            log.warning("org moves not yet delivered: %d (retrying every %s s)", left, settings.org_move_retry_seconds)
+        await deliver_and_report(maker, http, settings)
     except Exception as exc:  # the database may be down; the next round tries again
         log.warning("org move delivery failed: %r", exc)
 
 
-async def keep_delivering(maker: async_sessionmaker[AsyncSession], http: httpx.AsyncClient, settings: Settings) -> None:
-    while True:
-        await deliver_quietly(maker, http, settings)
-        await asyncio.sleep(settings.org_move_retry_seconds)
-
-
 def start(maker: async_sessionmaker[AsyncSession], http: httpx.AsyncClient, settings: Settings) -> asyncio.Task[None]:
-    return asyncio.create_task(keep_delivering(maker, http, settings))
-
-
-async def stop(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    return background.repeat(
+        lambda: deliver_and_report(maker, http, settings),
+        every=settings.org_move_retry_seconds,
+        what="org move delivery",
+    )

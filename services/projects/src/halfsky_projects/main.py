@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from halfsky_common import background
 from halfsky_common.app import create_service_app
 from halfsky_common.orgmoves import org_moves_router
 from halfsky_projects.activities.routes import router as activities_router
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 yield
             finally:
-                await nightly.stop(task)
+                await background.stop(task)
 
     app.router.lifespan_context = lifespan
     return app

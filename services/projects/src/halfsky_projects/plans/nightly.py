@@ -8,7 +8,6 @@ right now is left for the next round (its own write refreshes its flag anyway).
 """
 
 import asyncio
-import contextlib
 import logging
 from datetime import date
 
@@ -16,6 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from halfsky_common import background
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
 from halfsky_projects.base import AuditEntry
@@ -65,24 +65,15 @@ async def refresh_all(maker: async_sessionmaker[AsyncSession], *, as_of: date) -
         return checked, changed
 
 
-async def keep_refreshing(maker: async_sessionmaker[AsyncSession], hours: float, first_delay: float) -> None:
-    await asyncio.sleep(first_delay)
-    while True:
-        try:
-            checked, changed = await refresh_all(maker, as_of=today())
-            if checked >= 0:
-                log.info("behind-schedule flags refreshed: %d checked, %d changed", checked, changed)
-        except Exception as exc:  # the database may be restarting: the next round tries again
-            log.warning("behind-schedule refresh failed: %r", exc)
-        await asyncio.sleep(hours * 3600)
+async def refresh_and_report(maker: async_sessionmaker[AsyncSession]) -> None:
+    checked, changed = await refresh_all(maker, as_of=today())
+    if checked >= 0:
+        log.info("behind-schedule flags refreshed: %d checked, %d changed", checked, changed)
 
 
 def start(maker: async_sessionmaker[AsyncSession], hours: float, first_delay: float) -> asyncio.Task[None] | None:
-    return asyncio.create_task(keep_refreshing(maker, hours, first_delay)) if hours > 0 else None
-
-
-async def stop(task: asyncio.Task[None] | None) -> None:
-    if task:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    if hours <= 0:
+        return None
+    return background.repeat(
+        lambda: refresh_and_report(maker), every=hours * 3600, first_delay=first_delay, what="behind-schedule refresh"
+    )
