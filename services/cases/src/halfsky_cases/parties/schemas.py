@@ -103,7 +103,7 @@ class PersonPublic(PersonBase):
     """A person as shown: sensitive fields masked unless revealed (and logged)."""
 
     id: uuid.UUID
-    id_type: DocumentType = DocumentType.resident_id
+    id_type: DocumentType
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
