@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 from cases_factories import case_payload, user, valid_id_number
+from fastapi import FastAPI
+from sqlalchemy import text
 
 WORKER = user(["case_worker"])
 REASON = {"reveal": "true", "reason": "核实当事人身份"}
@@ -163,3 +165,24 @@ async def test_the_export_names_the_document_and_masks_it_by_its_kind(client: ht
     header, row = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     shown = dict(zip(header, row, strict=True))
     assert (shown["证件号码"], shown["证件类型"]) == ("*****321", "台湾居民来往大陆通行证")
+
+
+async def test_a_number_stored_under_the_old_rules_does_not_block_other_edits(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """A month-13 number was accepted before: changing her phone must still work; changing the number is checked."""
+    case = (await intake(client, {"name": "王芳", "id_number": valid_id_number("44010619880312002")})).json()
+    old_rules = valid_id_number("44010619881312002")
+    async with app.state.engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE person SET id_number_enc = :blob WHERE id = :id"),
+            {"blob": app.state.cipher.encrypt("id_number", old_rules), "id": case["victim_id"]},
+        )
+    url = f"/cases/persons/{case['victim_id']}"
+    etag = (await client.get(url, headers=WORKER)).headers["ETag"]
+    phone = await client.patch(url, json={"phone": "１３９ ００００ １１１１"}, headers={**WORKER, "If-Match": etag})
+    assert phone.status_code == 200, phone.text
+    again = await client.patch(
+        url, json={"id_number": old_rules}, headers={**WORKER, "If-Match": phone.headers["ETag"]}
+    )
+    assert again.status_code == 422 and again.json()["errors"][0]["code"] == "id_number_birth_date"

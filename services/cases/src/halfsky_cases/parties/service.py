@@ -77,8 +77,9 @@ def update_person(*, cipher: FieldCipher, person: Person, data: PersonUpdate) ->
         current = reveal_values(cipher=cipher, person=person)
         merged = {name: given.get(name, current[name]) for name in SENSITIVE}
         id_type = given.get("id_type", person.id_type)
-        if merged["id_number"] and ("id_type" not in given or "id_number" not in given):
-            # One of the two changes: the number must fit the type (the schema checked it when both came).
+        if merged["id_number"] and ("id_type" in given) != ("id_number" in given):
+            # One of the two changes: the number must fit the type (the schema checked it when both came; when
+            # neither did, a number stored under older rules stays as it is and does not block other edits).
             field = "id_number" if "id_number" in given else "id_type"
             merged["id_number"] = _checked(id_type, merged["id_number"], field)
         changed += [name for name in SENSITIVE if merged[name] != current[name]]
