@@ -3,6 +3,8 @@
 export interface FieldError {
   field: string;
   message: string;
+  /** A stable machine code, on the refusals that have one (docs/api.md): the SPA says it in the user's language. */
+  code?: string;
 }
 
 export interface Problem {

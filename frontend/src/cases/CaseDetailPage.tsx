@@ -153,7 +153,9 @@ function Parties({ c, revealed, onRevealed }: { c: CaseDetail; revealed: boolean
           >
             <Descriptions.Item label={t("cases.name")}>{p.person.name}</Descriptions.Item>
             {p.person.phone && <Descriptions.Item label={t("cases.phone")}>{p.person.phone}</Descriptions.Item>}
-            {p.person.id_number && <Descriptions.Item label={t("cases.idNumber")}>{p.person.id_number}</Descriptions.Item>}
+            {p.person.id_number && (
+              <Descriptions.Item label={t(`cases.idTypes.${p.person.id_type}`)}>{p.person.id_number}</Descriptions.Item>
+            )}
             {p.person.address && <Descriptions.Item label={t("cases.address")}>{p.person.address}</Descriptions.Item>}
             {p.person.age != null && <Descriptions.Item label={t("cases.age")}>{p.person.age}</Descriptions.Item>}
           </Descriptions>

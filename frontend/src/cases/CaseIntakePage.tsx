@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { applyFieldErrors, ErrorAlert } from "../common/errors";
 import { PageTitle } from "../common/PageTitle";
-import { CATEGORIES, CHANNELS, caseKeys, createCase, RISK_QUESTIONS, type CaseCreate } from "./api";
+import { CATEGORIES, CHANNELS, caseKeys, createCase, ID_TYPES, RISK_QUESTIONS, type CaseCreate } from "./api";
 
 const RELATIONSHIPS = ["spouse", "ex_spouse", "partner", "parent", "child", "in_law", "employer", "other"] as const;
 const MARITAL = ["", "unmarried", "married", "divorced", "widowed", "cohabiting", "separated"] as const;
@@ -32,6 +32,13 @@ function trimPerson<T extends Record<string, unknown>>(p: T): T {
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== "" && v !== undefined && v !== null)) as T;
 }
 
+/** The victim as sent: a document type only with a number (the server defaults it to the resident ID). */
+function toVictim(p: Values["victim"]): Values["victim"] {
+  const victim = trimPerson(p);
+  if (!victim.id_number) delete victim.id_type;
+  return victim;
+}
+
 export function toCaseCreate(v: Values): CaseCreate {
   return {
     channel: v.channel,
@@ -41,7 +48,7 @@ export function toCaseCreate(v: Values): CaseCreate {
     secondary_categories: v.secondary_categories ?? [],
     summary: v.summary.trim(),
     description: v.description ?? "",
-    victim: trimPerson(v.victim),
+    victim: toVictim(v.victim),
     complainant: { kind: v.complainant_kind },
     respondents: (v.respondents ?? []).filter((r) => r?.name).map((r) => ({ person: { name: r.name }, relationship: r.relationship })),
     risk: { ...v.risk, notes: v.risk?.notes ?? "" },
@@ -78,7 +85,7 @@ export default function CaseIntakePage() {
         layout="vertical"
         scrollToFirstError
         onFinish={(v) => create.mutate(v)}
-        initialValues={{ channel: "hotline", complainant_kind: "victim", victim: { sex: "female", marital_status: "" }, risk: {} }}
+        initialValues={{ channel: "hotline", complainant_kind: "victim", victim: { sex: "female", marital_status: "", id_type: "resident_id" }, risk: {} }}
       >
         <Row gutter={16}>
           <Col xs={24} lg={14}>
@@ -127,13 +134,27 @@ export default function CaseIntakePage() {
                   </Form.Item>
                 </Col>
                 <Col xs={24} sm={12}>
-                  <Form.Item label={t("cases.phone")} name={["victim", "phone"]} rules={[{ pattern: /^[0-9+\-\s]{5,20}$/ }]}>
-                    <Input inputMode="tel" maxLength={20} />
+                  {/* No pattern here: full-width digits (１３９…) and +86/0086 are fine; the server normalises and checks. */}
+                  <Form.Item label={t("cases.phone")} name={["victim", "phone"]}>
+                    <Input inputMode="tel" maxLength={30} />
                   </Form.Item>
                 </Col>
                 <Col xs={24} sm={12}>
-                  <Form.Item label={t("cases.idNumber")} name={["victim", "id_number"]} rules={[{ pattern: /^\d{17}[\dXx]$/ }]}>
-                    <Input maxLength={18} autoComplete="off" />
+                  <Form.Item label={t("cases.idNumber")} required={false}>
+                    <Space.Compact style={{ width: "100%" }}>
+                      <Form.Item name={["victim", "id_type"]} noStyle>
+                        <Select
+                          aria-label={t("cases.idType")}
+                          style={{ width: "45%" }}
+                          popupMatchSelectWidth={false}
+                          options={ID_TYPES.map((k) => ({ value: k, label: t(`cases.idTypes.${k}`) }))}
+                        />
+                      </Form.Item>
+                      {/* Each document has its own format, checked by the server (full-width input accepted). */}
+                      <Form.Item name={["victim", "id_number"]} noStyle>
+                        <Input maxLength={30} autoComplete="off" aria-label={t("cases.idNumber")} style={{ width: "55%" }} />
+                      </Form.Item>
+                    </Space.Compact>
                   </Form.Item>
                 </Col>
                 <Col xs={12} sm={6}>

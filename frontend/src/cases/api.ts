@@ -14,6 +14,7 @@ export type Channel = S["Channel"];
 export type RiskLevel = S["RiskLevel"];
 export type ResolutionType = S["ResolutionType"];
 export type TransitionIn = S["TransitionIn"];
+export type DocumentType = S["DocumentType"];
 export type CaseFilters = NonNullable<operations["list_cases_cases_get"]["parameters"]["query"]>;
 
 export const STATUSES: Status[] = ["received", "accepted", "declined", "in_progress", "resolved", "followed_up", "archived"];
@@ -30,6 +31,8 @@ export const CATEGORIES: Category[] = [
   "other",
 ];
 export const CHANNELS: Channel[] = ["hotline", "visit", "letter", "online", "mobile_app", "partner_referral", "outreach", "petition"];
+/** The identity documents the server checks (halfsky_common.personal.DocumentType), resident ID first. */
+export const ID_TYPES: DocumentType[] = ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_id"];
 export const RISK_LEVELS: RiskLevel[] = ["low", "medium", "high", "critical"];
 export const RESOLUTIONS: ResolutionType[] = ["mediated", "advised", "referred", "legal_action", "administrative", "withdrawn", "unresolvable"];
 export const RISK_QUESTIONS = [

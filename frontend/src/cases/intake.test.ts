@@ -21,3 +21,26 @@ describe("intake form → CaseCreate", () => {
     expect(body.risk).toMatchObject({ threatened_to_kill: true, strangulation: true, notes: "" });
   });
 });
+
+describe("identity documents at intake", () => {
+  const base = {
+    channel: "hotline" as const,
+    primary_category: "domestic_violence" as const,
+    summary: "求助",
+    complainant_kind: "victim" as const,
+    risk: {} as never,
+  };
+
+  it("sends full-width digits as typed: the server normalises them (no client-side pattern refuses them)", () => {
+    const body = toCaseCreate({
+      ...base,
+      victim: { name: "黄秀英", phone: "１３９　８７６５　４３２１", id_type: "passport", id_number: "ｅ１２３４５６７８" },
+    });
+    expect(body.victim).toEqual({ name: "黄秀英", phone: "１３９　８７６５　４３２１", id_type: "passport", id_number: "ｅ１２３４５６７８" });
+  });
+
+  it("sends the document type only with a number", () => {
+    const body = toCaseCreate({ ...base, victim: { name: "黄秀英", id_type: "resident_id", id_number: "" } });
+    expect(body.victim).toEqual({ name: "黄秀英" });
+  });
+});

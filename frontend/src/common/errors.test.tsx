@@ -55,4 +55,19 @@ describe("errors in words", () => {
     rerender(<ErrorAlert error={new TypeError("Failed to fetch")} />);
     expect(screen.getByRole("alert")).toHaveTextContent("无法连接服务器");
   });
+
+  it("says a field error with a code in the user's language, the server's words otherwise", () => {
+    const coded = new ApiError(422, {
+      status: 422,
+      detail: "Invalid input: victim.id_number, victim.phone",
+      errors: [
+        { field: "victim.id_number", message: "the birth date in the number (19881301) is not a real date", code: "id_number_birth_date" },
+        { field: "victim.phone", message: "not a phone number", code: "some_code_the_spa_does_not_know" },
+      ],
+    });
+    render(<ErrorAlert error={coded} />);
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent("victim.id_number: 号码中的出生日期有误");
+    expect(alert).toHaveTextContent("victim.phone: not a phone number");
+  });
 });

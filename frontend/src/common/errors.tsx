@@ -1,6 +1,6 @@
 /** Every API error shown in words: a translated headline, the server's detail, and field errors on their fields. */
 import { Alert, type FormInstance } from "antd";
-import type { TFunction } from "i18next";
+import i18next, { type TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { ApiError, asApiError, fieldPath, type FieldError } from "../api/problem";
 
@@ -9,6 +9,12 @@ export function headline(t: TFunction, error: ApiError): string {
   const key = `errors.${error.status}`;
   const text = t(key);
   return text === key ? t("errors.other", { status: error.status }) : text;
+}
+
+/** A field error in words: the translation of its code where there is one, else the server's message. */
+export function fieldMessage(e: FieldError): string {
+  const key = `fieldErrors.${e.code}`;
+  return e.code && i18next.exists(key) ? i18next.t(key) : e.message;
 }
 
 /** Put each field error next to its field; return the errors that match no field on this form. */
@@ -23,7 +29,7 @@ export function applyFieldErrors(form: FormInstance | undefined, error: unknown)
     const full = path.join(".");
     const target = registered.includes(full) ? full : registered.find((r) => r === String(path[0]));
     if (target === undefined) unmatched.push(e);
-    else byField.set(target, [...(byField.get(target) ?? []), e.message]);
+    else byField.set(target, [...(byField.get(target) ?? []), fieldMessage(e)]);
   }
   form.setFields(
     [...byField].map(([name, messages]) => ({ name: fieldPath(name), errors: messages })),
@@ -65,7 +71,7 @@ export function ErrorAlert({
                 {rest.map((e) => (
                   <li key={`${e.field}:${e.message}`}>
                     {e.field ? `${e.field}: ` : ""}
-                    {e.message}
+                    {fieldMessage(e)}
                   </li>
                 ))}
               </ul>

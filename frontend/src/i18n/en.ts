@@ -108,6 +108,15 @@ const en: Messages = {
     other: "Error ({{status}}).",
     serverSays: "Server: ",
   },
+  /** Field errors by their stable code (docs/api.md); a code without an entry shows the server's English message. */
+  fieldErrors: {
+    id_number_format: "This number does not have the format of the chosen document.",
+    id_number_old_format: "15-digit first-generation ID cards are no longer valid: enter the 18-character number.",
+    id_number_region: "The ID number does not start with a province code.",
+    id_number_birth_date: "The birth date in the number cannot be right (not a real date, before 1900 or in the future).",
+    id_number_check_digit: "The last character does not fit: a digit is mistyped.",
+    phone_invalid: "Not a phone number: a mobile has 11 digits, a landline its area code, a number abroad its country code.",
+  },
   orgUnits: {
     title: "Org units",
     tree: "Region tree",

@@ -106,6 +106,14 @@ const zhCN = {
     other: "发生错误（{{status}}）。",
     serverSays: "服务器说明：",
   },
+  fieldErrors: {
+    id_number_format: "号码与所选证件类型的格式不符。",
+    id_number_old_format: "15位第一代身份证已停止使用，请填写18位号码。",
+    id_number_region: "身份证号码开头不是有效的省级行政区划代码。",
+    id_number_birth_date: "号码中的出生日期有误（日期不存在、早于1900年或晚于今天）。",
+    id_number_check_digit: "末位校验码不符，可能有数字输错。",
+    phone_invalid: "不是有效的电话号码：手机号为11位，固定电话需带区号，境外号码需带国家或地区代码。",
+  },
   orgUnits: {
     title: "组织机构",
     tree: "行政区划树",

@@ -254,3 +254,20 @@ def test_the_commands(
     monkeypatch.setenv("CASES_DATA_DIR", "/nonexistent/halfsky")
     with pytest.raises(SystemExit, match="no CASES_DATA_KEY and no key file"):
         cli.main(["key-status"])
+
+
+async def test_reencryption_checks_the_digest_of_a_document_with_its_type(
+    app: FastAPI, ring: Callable[..., Settings]
+) -> None:
+    """A passport's digest is made of its type and number (halfsky_common.personal.match_key): the re-encryption's
+    check must recompute it the same way, or it would stop at the first foreign victim as if the hash key were wrong."""
+    async with service(ring(KEY_A)) as under_a:
+        holder = await register(under_a, id_type="passport", id_number="E12345678")
+    cipher = load_cipher(ring(KEY_B, KEY_A, hash_key=hash_key(ring(KEY_A))))
+    report = await rotation.reencrypt(make_sessionmaker(app.state.engine), cipher)
+    assert (report.rows, report.remaining) == (1, 0)
+    async with service(ring(KEY_B, hash_key=hash_key(ring(KEY_A)))) as after:
+        again = await register(
+            after, id_type="passport", id_number="ｅ１２３４５６７８", phone="13955556666", name="某"
+        )
+    assert [(d["number"], d["reasons"]) for d in again["possible_duplicates"]] == [(holder["number"], ["id_number"])]

@@ -1042,6 +1042,12 @@ export interface components {
             /** Persons */
             persons: number;
         };
+        /**
+         * DocumentType
+         * @description The identity documents a person may give (证件类型).
+         * @enum {string}
+         */
+        DocumentType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_id";
         /** DuplicateDecision */
         DuplicateDecision: {
             /** Status */
@@ -1441,8 +1447,16 @@ export interface components {
              * @default
              */
             ethnicity?: string;
-            /** Id Number */
+            /**
+             * Id Number
+             * @description Full-width digits and letters, spaces and hyphens are accepted and normalised (NFKC).
+             */
             id_number?: string | null;
+            /**
+             * @description The document the ID number is of (证件类型); each has its own format check.
+             * @default resident_id
+             */
+            id_type?: components["schemas"]["DocumentType"];
             /**
              * Marital Status
              * @default
@@ -1495,6 +1509,8 @@ export interface components {
             id: string;
             /** Id Number */
             id_number?: string | null;
+            /** @default resident_id */
+            id_type?: components["schemas"]["DocumentType"];
             /**
              * Marital Status
              * @default
@@ -1541,8 +1557,13 @@ export interface components {
             disability?: string | null;
             /** Ethnicity */
             ethnicity?: string | null;
-            /** Id Number */
+            /**
+             * Id Number
+             * @description Full-width digits and letters, spaces and hyphens are accepted and normalised (NFKC).
+             */
             id_number?: string | null;
+            /** @description With id_number: the type it is checked as. Alone: the current number is checked as this type. */
+            id_type?: components["schemas"]["DocumentType"] | null;
             /** Marital Status */
             marital_status?: ("" | "unmarried" | "married" | "divorced" | "widowed" | "cohabiting" | "separated") | null;
             /** Name */

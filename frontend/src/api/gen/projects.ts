@@ -960,9 +960,14 @@ export interface components {
             gender?: string;
             /**
              * Id Number
-             * @description Kept only masked, plus a keyed hash for duplicates.
+             * @description Kept only masked, plus a keyed hash for duplicates; full-width input is normalised (NFKC).
              */
             id_number?: string | null;
+            /**
+             * @description The document id_number is of (证件类型); each has its check.
+             * @default resident_id
+             */
+            id_type?: components["schemas"]["DocumentType"];
             /** Name */
             name: string;
             /**
@@ -1001,6 +1006,7 @@ export interface components {
             id: string;
             /** Id Number Masked */
             id_number_masked: string;
+            id_type: components["schemas"]["DocumentType"];
             /**
              * Name
              * @description Masked for readers who are not managers or leaders.
@@ -1042,6 +1048,7 @@ export interface components {
             id: string;
             /** Id Number Masked */
             id_number_masked: string;
+            id_type: components["schemas"]["DocumentType"];
             /**
              * Name
              * @description Masked for readers who are not managers or leaders.
@@ -1215,6 +1222,12 @@ export interface components {
              */
             weight?: number;
         };
+        /**
+         * DocumentType
+         * @description The identity documents a person may give (证件类型).
+         * @enum {string}
+         */
+        DocumentType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_id";
         /** EvaluationCreate */
         EvaluationCreate: {
             /**

@@ -58,9 +58,20 @@ class Problem(Exception):
         self.extra = extra
 
 
-def field_error(field: str, message: str) -> dict[str, str]:
-    """One entry of `errors[]`: the field's dotted location and what is wrong with it."""
-    return {"field": field, "message": message}
+def field_error(field: str, message: str, code: str | None = None) -> dict[str, str]:
+    """One entry of `errors[]`: the field's dotted location, what is wrong with it and, for refusals that have one,
+    a stable machine code (docs/api.md lists them)."""
+    entry = {"field": field, "message": message}
+    if code:
+        entry["code"] = code
+    return entry
+
+
+def _code_of(error: Any) -> str | None:
+    """The code a validator gave its refusal (`PydanticCustomError` with `{"code": …}` in its context)."""
+    ctx = error.get("ctx")
+    code = ctx.get("code") if isinstance(ctx, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def problem_response(
@@ -124,7 +135,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [field_error(_location(e.get("loc", ())), str(e.get("msg", ""))) for e in exc.errors()]
+        errors = [field_error(_location(e.get("loc", ())), str(e.get("msg", "")), _code_of(e)) for e in exc.errors()]
         fields = ", ".join(e["field"] for e in errors) or "request"
         return problem_response(422, f"Invalid input: {fields}", errors=errors, instance=request.url.path)
 

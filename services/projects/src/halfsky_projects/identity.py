@@ -1,26 +1,22 @@
-"""Personal data kept to the minimum (PIPL): masked identity numbers and phones, a keyed hash to spot duplicates."""
+"""Personal data kept to the minimum (PIPL): masked identity numbers and phones, a keyed hash to spot duplicates.
+
+What a valid number is, how it is normalised (full-width digits and all) and what of it identifies the person are
+the shared rules of halfsky_common.personal, the same as in the cases service; the masks here are this service's.
+"""
 
 import hashlib
 import hmac
 import re
 
-_ID = re.compile(r"^\d{17}[\dX]$")
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
+from halfsky_common.personal import DocumentType, is_gb11643_shaped, mask_document, match_key
 
 
-def valid_id_number(value: str) -> bool:
-    """True for an 18-character resident identity number with a correct check character (GB 11643)."""
+def mask_id_number(value: str, id_type: str = DocumentType.resident_id) -> str:
+    """Keep the region code and the last four characters of a resident ID: 440106********123X; other documents by
+    the shared rule (M*****321)."""
     value = value.strip().upper()
-    if not _ID.match(value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS, strict=True))
-    return _CHECK[total % 11] == value[17]
-
-
-def mask_id_number(value: str) -> str:
-    """Keep the region code and the last four characters: 440106********123X."""
-    value = value.strip().upper()
+    if not is_gb11643_shaped(id_type, value):
+        return mask_document(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
@@ -41,6 +37,10 @@ def mask_name(value: str) -> str:
     return value[0] + "*" * (len(value) - 2) + value[-1]
 
 
-def identity_hash(value: str, *, key: str) -> str:
-    """A keyed hash of an identity number: equal numbers match, the number cannot be read back."""
-    return hmac.new(key.encode(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
+def identity_hash(value: str, *, key: str, id_type: str = DocumentType.resident_id) -> str:
+    """A keyed hash of a normalised identity number: equal numbers match, the number cannot be read back.
+
+    A resident ID is hashed as the number alone, as it always was (the stored hashes stay valid); other documents
+    with their type and, for the permits, only the lifelong number (halfsky_common.personal.match_key).
+    """
+    return hmac.new(key.encode(), match_key(id_type, value.strip().upper()).encode(), hashlib.sha256).hexdigest()

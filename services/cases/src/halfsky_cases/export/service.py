@@ -14,6 +14,7 @@ from halfsky_cases.cases.service import is_overdue
 from halfsky_cases.parties.models import Person
 from halfsky_cases.protection.crypto import FieldCipher, mask_id_number, mask_phone
 from halfsky_common.audit import utcnow
+from halfsky_common.personal import DOCUMENT_NAMES_ZH, DocumentType
 from halfsky_common.spreadsheet import safe_cell
 
 COLUMNS = (
@@ -30,7 +31,8 @@ COLUMNS = (
     ("handler_name", "承办人"),
     ("victim_name", "当事人"),
     ("victim_phone", "联系电话"),
-    ("victim_id_number", "身份证号"),
+    ("victim_id_number", "证件号码"),  # 身份证号 until other documents than the resident ID were accepted
+    ("victim_id_type", "证件类型"),
     ("summary", "案情摘要"),
     ("resolved_at", "办结时间"),
     ("resolution_type", "办结方式"),
@@ -55,7 +57,8 @@ def rows(*, cases: Sequence[Case], victims: dict[uuid.UUID, Person], cipher: Fie
             "overdue": "是" if is_overdue(case, now) else "",
             "victim_name": victim.name,
             "victim_phone": mask_phone(cipher.decrypt("phone", victim.phone_enc)) or "",
-            "victim_id_number": mask_id_number(cipher.decrypt("id_number", victim.id_number_enc)) or "",
+            "victim_id_number": mask_id_number(cipher.decrypt("id_number", victim.id_number_enc), victim.id_type) or "",
+            "victim_id_type": DOCUMENT_NAMES_ZH[DocumentType(victim.id_type)] if victim.id_number_enc else "",
         }
         out.append([safe_cell(values[name]) for name, _ in COLUMNS])
     return out

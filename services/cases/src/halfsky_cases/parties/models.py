@@ -28,6 +28,11 @@ class Person(Base, table=True):
     occupation: str = Field(default="", max_length=60)
     disability: str = Field(default="", max_length=60)
     children_count: int | None = None
+    # The document the ID number is of (halfsky_common.personal.DocumentType); rows from before it existed were
+    # resident IDs, the only kind accepted then.
+    id_type: str = Field(
+        default="resident_id", sa_column=Column(String(30), nullable=False, server_default="resident_id")
+    )
     id_number_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     id_number_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
     phone_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

@@ -1,45 +1,19 @@
 """Request and response models of people in cases."""
 
-import re
 import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, ValidationInfo, field_validator
 
-from halfsky_cases.protection.crypto import normalize_id_number, normalize_phone
+from halfsky_common.personal import DocumentType, check_document, check_phone, normalize_document
 
 Sex = Literal["female", "male", "unknown"]
 MaritalStatus = Literal["", "unmarried", "married", "divorced", "widowed", "cohabiting", "separated"]
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def valid_id_number(value: str) -> bool:
-    """An 18-character resident ID (GB 11643) with a correct check character."""
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17]
-
-
-def _check_id_number(value: str | None) -> str | None:
-    if not value:
-        return None
-    normalized = normalize_id_number(value)
-    if not valid_id_number(normalized):
-        raise ValueError("not a valid 18-character resident ID number")
-    return normalized
-
 
 def _check_phone(value: str | None) -> str | None:
-    if not value:
-        return None
-    digits = normalize_phone(value)
-    if not (re.fullmatch(r"1[3-9]\d{9}", digits) or re.fullmatch(r"0\d{9,11}|\d{7,8}", digits)):
-        raise ValueError("not a mobile (11 digits) or landline number")
-    return digits
+    return check_phone(value) if value else None
 
 
 def _check_birth_date(value: date | None) -> date | None:
@@ -48,7 +22,18 @@ def _check_birth_date(value: date | None) -> date | None:
     return value
 
 
-IdNumber = Annotated[str | None, Field(default=None, max_length=30), AfterValidator(_check_id_number)]
+IdType = Annotated[
+    DocumentType,
+    Field(description="The document the ID number is of (证件类型); each has its own format check."),
+]
+IdNumber = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=30,
+        description="Full-width digits and letters, spaces and hyphens are accepted and normalised (NFKC).",
+    ),
+]
 Phone = Annotated[str | None, Field(default=None, max_length=30), AfterValidator(_check_phone)]
 Address = Annotated[str | None, Field(default=None, max_length=300)]
 BirthDate = Annotated[date | None, AfterValidator(_check_birth_date)]
@@ -69,9 +54,19 @@ class PersonBase(BaseModel):
 class PersonIn(PersonBase):
     """A person as given at intake; sensitive fields arrive in plain text and are encrypted before storage."""
 
+    id_type: IdType = DocumentType.resident_id  # before id_number: its check needs the type
     id_number: IdNumber = None
     phone: Phone = None
     address: Address = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        if "id_type" not in info.data:  # the type itself was refused: that error says it
+            return value
+        return check_document(info.data["id_type"], value)
 
 
 class PersonUpdate(BaseModel):
@@ -86,15 +81,29 @@ class PersonUpdate(BaseModel):
     occupation: str | None = Field(default=None, max_length=60)
     disability: str | None = Field(default=None, max_length=60)
     children_count: int | None = Field(default=None, ge=0, le=20)
-    id_number: IdNumber = None
+    id_type: IdType | None = Field(
+        default=None,
+        description="With id_number: the type it is checked as. Alone: the current number is checked as this type.",
+    )
+    id_number: IdNumber = None  # checked as id_type if given, else as the type she has
     phone: Phone = None
     address: Address = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        if info.data.get("id_type") is None:  # checked against her current type, which only the service knows
+            return normalize_document(value)
+        return check_document(info.data["id_type"], value)
 
 
 class PersonPublic(PersonBase):
     """A person as shown: sensitive fields masked unless revealed (and logged)."""
 
     id: uuid.UUID
+    id_type: DocumentType
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from halfsky_cases.config import Settings
+from halfsky_common.personal import DocumentType, is_gb11643_shaped, mask_document, match_key
 
 FORMAT_V1 = b"\x01"  # nonce + ciphertext: no key id (written before key rotation existed)
 FORMAT_V2 = b"\x02"  # key id + nonce + ciphertext
@@ -200,17 +201,10 @@ def _key_file(path: Path) -> bytes:
     return key
 
 
-def normalize_phone(value: str) -> str:
-    """Digits only, without the +86 country prefix."""
-    digits = re.sub(r"\D", "", value)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
-
-
-def normalize_id_number(value: str) -> str:
-    """Upper case, no spaces (the check character may be X)."""
-    return re.sub(r"\s", "", value).upper()
+def id_number_digest(cipher: FieldCipher, id_type: str, id_number: str | None) -> str | None:
+    """The duplicate-search digest of a normalised document number: of the number itself for a resident ID (as every
+    digest stored before document types existed), of the type and the lifelong part for the others."""
+    return cipher.digest("id_number", match_key(id_type, id_number) if id_number else None)
 
 
 def mask_phone(value: str | None) -> str | None:
@@ -222,12 +216,13 @@ def mask_phone(value: str | None) -> str | None:
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
-def mask_id_number(value: str | None) -> str | None:
-    """`4401**********1234`: region prefix and last four kept."""
+def mask_id_number(value: str | None, id_type: str = DocumentType.resident_id) -> str | None:
+    """`4401**********1234` for a resident ID (and the 18-character foreigners' card laid out like one): region prefix
+    and last four kept; other documents by the shared rule (`E*****678`)."""
     if not value:
         return value
-    if len(value) <= 8:
-        return "*" * len(value)
+    if not is_gb11643_shaped(id_type, value):
+        return mask_document(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 

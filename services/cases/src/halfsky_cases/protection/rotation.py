@@ -20,7 +20,14 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from halfsky_cases.base import AuditEntry
 from halfsky_cases.parties.models import Person
-from halfsky_cases.protection.crypto import FORMAT_V1, FORMAT_V2, KEY_ID_BYTES, FieldCipher, UnknownKeyError
+from halfsky_cases.protection.crypto import (
+    FORMAT_V1,
+    FORMAT_V2,
+    KEY_ID_BYTES,
+    FieldCipher,
+    UnknownKeyError,
+    id_number_digest,
+)
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
 from halfsky_common.rows import table_of
@@ -82,7 +89,7 @@ async def reencrypt(
 ) -> Report:
     """Rewrite every field not under the current key; the report counts what was converted and what remains."""
     report, after = Report(), None
-    columns = [c for column, _, digest in ENCRYPTED for c in (column, digest) if c is not None]
+    columns = [c for column, _, digest in ENCRYPTED for c in (column, digest) if c is not None] + [PERSON.c.id_type]
     stale = or_(*(_stale(cipher, column) for column, _, _ in ENCRYPTED))
     write = (
         update(PERSON)
@@ -142,7 +149,7 @@ def _convert(cipher: FieldCipher, rows: Any) -> tuple[list[dict[str, Any]], Coun
                     f"person {row.id}: the {name} cannot be decrypted ({str(exc) or 'no key of the ring fits'}); "
                     "add the key it was written with to CASES_PREVIOUS_DATA_KEYS"
                 ) from exc
-            if digest is not None and cipher.digest(name, plain) != row._mapping[digest]:
+            if digest is not None and _digest(cipher, name, plain, row) != row._mapping[digest]:
                 raise HashKeyMismatch(
                     f"person {row.id}: the stored {digest.name} is not the digest of the {name} under the hash key "
                     "in use. CASES_HASH_KEY must be the key the digests were made with: if it is unset, keep the "
@@ -153,6 +160,13 @@ def _convert(cipher: FieldCipher, rows: Any) -> tuple[list[dict[str, Any]], Coun
             from_keys[key_label(blob)] += 1
         changes.append(change)
     return changes, fields, from_keys
+
+
+def _digest(cipher: FieldCipher, name: str, plain: str | None, row: Any) -> str | None:
+    """The digest the row's column should hold: an ID number's includes its document type (parties/service.py)."""
+    if name == "id_number":
+        return id_number_digest(cipher, row.id_type, plain)
+    return cipher.digest(name, plain)
 
 
 async def count_stale(maker: async_sessionmaker[AsyncSession], cipher: FieldCipher) -> int:

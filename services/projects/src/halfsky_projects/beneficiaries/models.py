@@ -38,6 +38,11 @@ class Beneficiary(Base, table=True):
     name: str = Field(sa_column=Column(String(100), nullable=False))
     gender: str = Field(default="female", sa_column=Column(String(10), nullable=False))
     birth_year: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # The document the identity number is of (halfsky_common.personal.DocumentType); rows from before it existed
+    # were resident IDs, the only kind accepted then.
+    id_type: str = Field(
+        default="resident_id", sa_column=Column(String(30), nullable=False, server_default="resident_id")
+    )
     id_number_masked: str = Field(default="", sa_column=Column(String(20), nullable=False))
     id_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     phone_masked: str = Field(default="", sa_column=Column(String(20), nullable=False))

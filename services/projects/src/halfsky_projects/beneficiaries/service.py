@@ -38,7 +38,7 @@ async def register(
     org_path = data.org_path or project.org_path
     check_in_project(project, org_path)
     check_in_dates(project, data.registered_on, "registered_on")
-    id_hash = identity_hash(data.id_number, key=identity_key) if data.id_number else None
+    id_hash = identity_hash(data.id_number, key=identity_key, id_type=data.id_type) if data.id_number else None
     if id_hash:
         existing = (
             await session.execute(
@@ -53,7 +53,8 @@ async def register(
         name=data.name,
         gender=data.gender,
         birth_year=data.birth_year,
-        id_number_masked=mask_id_number(data.id_number) if data.id_number else "",
+        id_type=data.id_type,
+        id_number_masked=mask_id_number(data.id_number, data.id_type) if data.id_number else "",
         id_hash=id_hash,
         phone_masked=mask_phone(data.phone) if data.phone else "",
         target_group=data.target_group,

@@ -39,7 +39,7 @@ async def apply(
     beneficiaries.check_in_dates(project, data.applied_on, "applied_on")
     person = None
     if data.borrower.id_number:
-        id_hash = identity_hash(data.borrower.id_number, key=identity_key)
+        id_hash = identity_hash(data.borrower.id_number, key=identity_key, id_type=data.borrower.id_type)
         person = (
             await session.execute(
                 select(Beneficiary).where(Beneficiary.project_id == project.id, Beneficiary.id_hash == id_hash)
