@@ -29,7 +29,7 @@ from halfsky_cases.cases.schemas import (
     RiskAssessmentPublic,
     TransitionIn,
 )
-from halfsky_cases.cases.timeline import events_of
+from halfsky_cases.cases.timeline import timeline_for
 from halfsky_cases.cases.workflow import TransitionInput
 from halfsky_cases.deps import AppSettings, Cipher, OrgCode
 from halfsky_cases.idempotency import service as idempotency
@@ -347,6 +347,4 @@ async def judge_duplicate(
 @router.get("/{case_id}/timeline", response_model=list[EventPublic], summary="Everything that happened, oldest first")
 async def timeline(case_id: uuid.UUID, session: Session, user: Reader) -> list[EventPublic]:
     await service.get_case(session=session, principal=user, case_id=case_id)
-    return [
-        EventPublic.model_validate(e, from_attributes=True) for e in await events_of(session=session, case_id=case_id)
-    ]
+    return await timeline_for(session=session, case_id=case_id, principal=user)
