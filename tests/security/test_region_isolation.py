@@ -41,7 +41,7 @@ def test_the_other_region_gets_404_on_every_detail_of_a_tianhe_record(world: Wor
     ids = world.ids
     paths = [
         f"/api/cases/{ids['case_id']}",
-        f"/api/cases/{ids['case_id']}?reveal=true&reason=查看",
+        f"/api/cases/{ids['case_id']}?reveal=true&reason=核实身份",
         f"/api/cases/{ids['case_id']}/timeline",
         f"/api/cases/{ids['case_id']}/attachments/{ids['cases:attachment_id']}/content",
         f"/api/cases/persons/{ids['person_id']}",
