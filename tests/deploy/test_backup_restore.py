@@ -153,7 +153,9 @@ class CasesProbe:
         async with running(cases_app(self.settings(s))) as c:
             listed = (await c.get("/cases?limit=50", headers=worker)).json()["items"]
             detail = (await c.get(f"/cases/{self.case_id}", headers=worker)).json()
-            victim = (await c.get(f"/cases/persons/{detail['victim']['id']}?reveal=true", headers=worker)).json()
+            victim = (
+                await c.get(f"/cases/persons/{detail['victim']['id']}?reveal=true&reason=恢复演练核对", headers=worker)
+            ).json()
             files = (await c.get(f"/cases/{self.case_id}/attachments", headers=worker)).json()
             content = await c.get(f"/cases/{self.case_id}/attachments/{files[0]['id']}/content", headers=worker)
             leader = user(["leader"], "/44/4401/", name="陈秀英")

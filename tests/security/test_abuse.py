@@ -152,7 +152,7 @@ def test_odd_strings_in_every_text_field_are_kept_exactly_or_refused_by_name(wor
             check_answer(r, nasty, where)
             if r.status_code == 201 and detail:
                 shown = world.call(
-                    who, "GET", detail.format(**r.json()) + ("?reveal=true&reason=核对" if what == "case" else "")
+                    who, "GET", detail.format(**r.json()) + ("?reveal=true&reason=核对原文" if what == "case" else "")
                 )
                 assert nasty in strings_in(shown.json()), f"{where}: stored differently"
 

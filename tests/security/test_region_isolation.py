@@ -41,7 +41,7 @@ def test_the_other_region_gets_404_on_every_detail_of_a_tianhe_record(world: Wor
     ids = world.ids
     paths = [
         f"/api/cases/{ids['case_id']}",
-        f"/api/cases/{ids['case_id']}?reveal=true&reason=查看",
+        f"/api/cases/{ids['case_id']}?reveal=true&reason=核实身份",
         f"/api/cases/{ids['case_id']}/timeline",
         f"/api/cases/{ids['case_id']}/attachments/{ids['cases:attachment_id']}/content",
         f"/api/cases/persons/{ids['person_id']}",
@@ -157,6 +157,37 @@ def test_case_side_lists_leak_nothing_of_tianhe(world: World, who: str, path: st
     items = body["items"] if isinstance(body, dict) else body
     assert world.ids["case_id"] not in r.text and world.ids["case_number"] not in r.text
     assert all(world.ids["case_id"] != i.get("case_id") for i in items)
+
+
+def test_a_match_in_another_district_reaches_only_the_supervisor_above_both(world: World) -> None:
+    """荔湾区 registers a victim with the phone of the 天河区 victim: the link is made, and only 广州市 sees it."""
+    tianhe = {world.ids["case_id"], world.ids["other_id"], world.ids["case_number"]}
+    body = case_body("黄小玲", 11110001, "荔湾区来电，称曾在别处求助")  # the phone of the world's 天河区 victim
+    del body["victim"]["id_number"]  # its number would match 荔湾区's own 荔湾1 too: the phone alone links her
+    mine = world.call("other_region", "POST", "/api/cases", json=body, expect=201)
+    case = f"/api/cases/{mine.json()['id']}"
+    assert mine.json()["possible_duplicates"] == []
+    for r in (mine, world.call("other_region", "GET", case, expect=200)):
+        assert r.json()["possible_duplicates"] == [] and not any(t in r.text for t in tianhe)
+    timeline = world.call("other_region", "GET", f"{case}/timeline", expect=200)
+    assert [e["kind"] for e in timeline.json()] == ["created"]
+    assert not any(t in timeline.text for t in tianhe)
+    # Judging the link from 荔湾区: the real 天河区 id is refused exactly like an id that exists nowhere.
+    judge = {"status": "distinct"}
+    real = world.call("other_region", "PUT", f"{case}/duplicates/{world.ids['case_id']}", json=judge)
+    random = world.call("other_region", "PUT", f"{case}/duplicates/{uuid.uuid4()}", json=judge)
+    assert real.status_code == random.status_code == 404, real.text[:200]
+    assert {k: v for k, v in real.json().items() if k != "instance"} == {
+        k: v for k, v in random.json().items() if k != "instance"
+    }
+    # The 广州市 leader sees both cases of the 天河区 victim as possible duplicates, and may judge them.
+    city = world.call("city_leader", "GET", case, expect=200).json()
+    assert {d["case_id"] for d in city["possible_duplicates"]} == {world.ids["case_id"], world.ids["other_id"]}
+    city_timeline = world.call("city_leader", "GET", f"{case}/timeline", expect=200).json()
+    assert world.ids["case_number"] in next(e["summary"] for e in city_timeline if e["kind"] == "duplicates_linked")
+    world.call("city_leader", "PUT", f"{case}/duplicates/{world.ids['case_id']}", json=judge, expect=204)
+    after = world.call("other_region", "GET", f"{case}/timeline", expect=200)
+    assert [e["kind"] for e in after.json()] == ["created"]
 
 
 def test_the_access_log_shows_tianhe_reveals_to_tianhe_auditors_only(world: World) -> None:

@@ -79,6 +79,12 @@ export const countCases = async (query: CaseFilters) =>
 export const createCase = (body: CaseCreate, idempotencyKey: string) =>
   unwrap(casesApi.POST("/cases", { body, headers: { "Idempotency-Key": idempotencyKey } }));
 
+/**
+ * The shortest reason the cases service accepts for a reveal (CASES_REVEAL_REASON_MIN_CHARS, default 4; trimmed, a
+ * Chinese character counts one). Checked here to say so before asking; a higher setting still shows its 422 at the field.
+ */
+export const REVEAL_REASON_MIN = 4;
+
 export const getCase = (id: string, reveal?: { reason: string }) =>
   unwrap(
     casesApi.GET("/cases/{case_id}", {

@@ -67,7 +67,7 @@ async def register(client: httpx.AsyncClient, **victim: Any) -> dict[str, Any]:
 
 
 async def revealed(client: httpx.AsyncClient, case: dict[str, Any]) -> dict[str, Any]:
-    r = await client.get(f"/cases/{case['id']}", params={"reveal": "true", "reason": "核对"}, headers=WORKER)
+    r = await client.get(f"/cases/{case['id']}", params={"reveal": "true", "reason": "核对身份"}, headers=WORKER)
     assert r.status_code == 200, r.text
     return dict(r.json()["victim"])
 
@@ -161,7 +161,7 @@ async def test_rotation_end_to_end(app: FastAPI, ring: Callable[..., Settings]) 
 
     # A key nobody configured: a clear error, never a wrong value; re-encryption stops without writing.
     async with service(ring(KEY_C, hash_key=pinned)) as stranger:
-        r = await stranger.get(f"/cases/{old['id']}", params={"reveal": "true", "reason": "核对"}, headers=WORKER)
+        r = await stranger.get(f"/cases/{old['id']}", params={"reveal": "true", "reason": "核对身份"}, headers=WORKER)
     assert r.status_code == 500 and "data key" in r.json()["detail"]
     with pytest.raises(rotation.UnreadableValue, match=key_id(KEY_B).hex()):
         await rotation.reencrypt(maker, load_cipher(ring(KEY_C, hash_key=pinned)))

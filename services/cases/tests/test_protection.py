@@ -1,11 +1,16 @@
 """Victims' data: encrypted at rest, masked in lists, revealed only to some roles and always logged."""
 
+import uuid
 from typing import Any
 
 import httpx
 from cases_factories import YUEXIU, case_payload, user
 from fastapi import FastAPI
 from sqlalchemy import text
+
+from halfsky_cases.config import Settings
+from halfsky_cases.main import create_app
+from halfsky_common.testing import running
 
 WORKER = user(["case_worker"], sub="cw-li", name="李晓红")
 AUDITOR = user(["auditor"], name="郑雪梅")
@@ -61,7 +66,7 @@ async def test_reveal_shows_full_values_and_writes_the_access_log(client: httpx.
 async def test_who_may_reveal_and_who_may_read_the_log(client: httpx.AsyncClient) -> None:
     _, case = await add(client)
     assert (await client.get(f"/cases/{case['id']}", params={"reveal": "true"}, headers=AUDITOR)).status_code == 403
-    await client.get(f"/cases/{case['id']}", params={"reveal": "true"}, headers=WORKER)
+    await client.get(f"/cases/{case['id']}", params={"reveal": "true", "reason": "核实身份"}, headers=WORKER)
     assert (await client.get("/cases/access-log", headers=WORKER)).status_code == 403
     other_auditor = user(["auditor"], YUEXIU)
     assert (await client.get("/cases/access-log", headers=other_auditor)).json()["items"] == []
@@ -82,10 +87,45 @@ async def test_person_view_edit_and_search_follow_the_record(client: httpx.Async
     assert (await client.patch(url, json={"age": 38}, headers={**WORKER, "If-Match": 'W/"1"'})).status_code == 412
     found = (await client.get("/cases", params={"q": "芳华"}, headers=WORKER)).json()["items"]
     assert [c["id"] for c in found] == [case["id"]]
-    revealed = await client.get(url, params={"reveal": "true"}, headers=WORKER)
+    revealed = await client.get(url, params={"reveal": "true", "reason": "更正电话"}, headers=WORKER)
     assert revealed.json()["phone"] == "13600001234"
     log = (await client.get("/cases/access-log", headers=AUDITOR)).json()["items"]
     assert log[0]["fields"] == ["person.id_number", "person.phone", "person.address"]
+
+
+async def test_a_reveal_needs_a_stated_reason_of_a_few_characters_and_records_it(client: httpx.AsyncClient) -> None:
+    body, case = await add(client)
+    urls = {"case": f"/cases/{case['id']}", "person": f"/cases/persons/{case['victim_id']}"}
+    for what, url in urls.items():
+        for reason in (None, "", "    ", "核实", " 核 ", "ok"):
+            params = {"reveal": "true", **({"reason": reason} if reason is not None else {})}
+            r = await client.get(url, params=params, headers=WORKER)
+            assert r.status_code == 422, (what, reason, r.text)
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.json()["code"] == "reveal_reason_required"
+            assert [e["field"] for e in r.json()["errors"]] == ["reason"]
+            said = str({k: v for k, v in r.json().items() if k != "instance"})  # the instance is her own path
+            assert body["victim"]["phone"][-4:] not in said and case["victim"]["name"] not in said
+        # The same refusal for a case or person that is not there: the reason is checked before the lookup.
+        missing = url.replace(case["id"], str(uuid.uuid4())).replace(case["victim_id"], str(uuid.uuid4()))
+        r = await client.get(missing, params={"reveal": "true", "reason": "核实"}, headers=WORKER)
+        assert r.status_code == 422 and r.json()["code"] == "reveal_reason_required"
+    assert (await client.get("/cases/access-log", headers=AUDITOR)).json()["items"] == []  # nothing was shown
+    # Four characters are enough, Chinese or not; the reason is written trimmed to the access log.
+    for url, reason in ((urls["case"], " 核实身份 "), (urls["person"], "call")):
+        assert (await client.get(url, params={"reveal": "true", "reason": reason}, headers=WORKER)).status_code == 200
+    log = (await client.get("/cases/access-log", headers=AUDITOR)).json()["items"]
+    assert [(e["case_number"], e["reason"]) for e in log] == [("", "call"), (case["number"], "核实身份")]
+    # A masked read needs no reason.
+    assert (await client.get(urls["case"], headers=WORKER)).status_code == 200
+
+
+async def test_the_reason_minimum_is_a_setting(settings: Settings) -> None:
+    async with running(create_app(settings.model_copy(update={"reveal_reason_min_chars": 2}))) as client:
+        _, case = await add(client)
+        url = f"/cases/{case['id']}"
+        assert (await client.get(url, params={"reveal": "true", "reason": "核"}, headers=WORKER)).status_code == 422
+        assert (await client.get(url, params={"reveal": "true", "reason": "核对"}, headers=WORKER)).status_code == 200
 
 
 def test_ciphertext_is_bound_to_its_field_and_key(tmp_path: Any) -> None:

@@ -56,6 +56,7 @@ const cases: typeof casesZh = {
   parties: "Parties",
   reveal: "Show full details",
   revealReason: "Why (written to the access log)",
+  revealReasonMin: "At least {{count}} characters: say why you need the full details",
   revealed: "Full details shown; this view is logged.",
   masked: "Masked",
   timeline: "Timeline",

@@ -54,6 +54,7 @@ const cases = {
   parties: "当事人",
   reveal: "查看完整信息",
   revealReason: "查看原因（将记入访问日志）",
+  revealReasonMin: "请至少填写{{count}}个字，说明为何需要查看完整信息",
   revealed: "已显示完整信息，本次查看已记录。",
   masked: "信息已脱敏",
   timeline: "办理经过",

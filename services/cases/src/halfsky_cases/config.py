@@ -34,6 +34,13 @@ class Settings(ServiceSettings):
     export_max_rows: int = Field(default=10_000, ge=1)
     intake_limit_per_client: int = Field(default=60, ge=1, description="Intake requests per partner client and window.")
     intake_window_seconds: int = Field(default=60, ge=1)
+    reveal_reason_min_chars: int = Field(
+        default=4,
+        ge=1,
+        le=200,
+        description="Characters a reveal's stated reason must have (trimmed; a Chinese character counts one: 核实身份 "
+        "is four). Shorter is a 422 naming `reason`; the reason is written to the access log.",
+    )
 
     @property
     def attachments_dir(self) -> Path:

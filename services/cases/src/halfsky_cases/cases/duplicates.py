@@ -11,8 +11,10 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from halfsky_cases.cases.access import case_filter
 from halfsky_cases.cases.models import Case, CaseLink
 from halfsky_cases.parties.models import Person
+from halfsky_common.auth import Principal
 from halfsky_common.rows import new_row, table_of
 
 _CASE = table_of(Case)
@@ -129,12 +131,16 @@ def _reasons(a: Victim, b: Victim) -> list[str]:
     return reasons
 
 
-async def links_of(*, session: AsyncSession, case_id: uuid.UUID) -> list[tuple[CaseLink, Case]]:
-    """The duplicate links of a case with the other cases (the caller filters what the viewer may see)."""
+async def links_of(*, session: AsyncSession, case_id: uuid.UUID, principal: Principal) -> list[tuple[CaseLink, Case]]:
+    """The duplicate links of a case whose other case the principal may see, newest other case first.
+
+    Links are stored whatever the regions (a supervisor above both must see them) and filtered here, in the one
+    query: a link to a case she may not see is neither shown nor counted, and costs the same as no link at all.
+    """
     rows = await session.execute(
         select(CaseLink, Case)
         .join(Case, col(Case.id) == col(CaseLink.other_case_id))
-        .where(col(CaseLink.case_id) == case_id)
+        .where(col(CaseLink.case_id) == case_id, case_filter(principal))
         .order_by(col(Case.received_at).desc())
     )
     return [(link, other) for link, other in rows.all()]

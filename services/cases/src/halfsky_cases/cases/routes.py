@@ -29,11 +29,11 @@ from halfsky_cases.cases.schemas import (
     RiskAssessmentPublic,
     TransitionIn,
 )
-from halfsky_cases.cases.timeline import events_of
+from halfsky_cases.cases.timeline import timeline_for
 from halfsky_cases.cases.workflow import TransitionInput
 from halfsky_cases.deps import AppSettings, Cipher, OrgCode
 from halfsky_cases.idempotency import service as idempotency
-from halfsky_cases.protection.access_log import log_reveal
+from halfsky_cases.protection.access_log import log_reveal, reveal_reason
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal, require_roles
 from halfsky_common.concurrency import check_if_match, etag, set_etag
@@ -220,11 +220,14 @@ async def get_case(
     session: Session,
     cipher: Cipher,
     user: Reader,
+    settings: AppSettings,
     reveal: bool = False,
-    reason: Annotated[str, Query(max_length=200)] = "",
+    reason: Annotated[str, Query(max_length=200, description="Why (required with reveal=true; logged)")] = "",
 ) -> CaseDetail:
     if reveal and not may_reveal(user):
         raise Problem(403, "Your role may not see full ID numbers, phones or addresses.")
+    if reveal:  # before the lookup: the answer is the same whether or not the case exists
+        reason = reveal_reason(reason, minimum=settings.reveal_reason_min_chars)
     case = await service.get_case(session=session, principal=user, case_id=case_id)
     shown, revealed = await views.detail(session=session, case=case, principal=user, cipher=cipher, reveal=reveal)
     if reveal:
@@ -347,6 +350,4 @@ async def judge_duplicate(
 @router.get("/{case_id}/timeline", response_model=list[EventPublic], summary="Everything that happened, oldest first")
 async def timeline(case_id: uuid.UUID, session: Session, user: Reader) -> list[EventPublic]:
     await service.get_case(session=session, principal=user, case_id=case_id)
-    return [
-        EventPublic.model_validate(e, from_attributes=True) for e in await events_of(session=session, case_id=case_id)
-    ]
+    return await timeline_for(session=session, case_id=case_id, principal=user)

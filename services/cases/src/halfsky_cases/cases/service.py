@@ -3,11 +3,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from halfsky_cases.cases.access import ensure_case_visible
+from halfsky_cases.cases.access import case_filter, ensure_case_visible
 from halfsky_cases.cases.enums import Category, Status
 from halfsky_cases.cases.intake import record_assessment, search_text
 from halfsky_cases.cases.models import Case, CaseLink, CaseParty, RiskAssessment
@@ -178,14 +178,21 @@ async def reassess_risk(*, session: AsyncSession, case: Case, answers: RiskAnswe
 async def decide_duplicate(
     *, session: AsyncSession, case: Case, other_id: uuid.UUID, status: str, actor: Principal
 ) -> None:
-    """A person's judgement on a possible duplicate (both directions); the cases stay separate records."""
+    """A person's judgement on a possible duplicate (both directions); the cases stay separate records.
+
+    `case` is one the actor may see (the caller looked it up); the other must be visible too. That is checked in
+    the same statement as the update, not by loading the other case first: a case she may not see and an id that
+    exists nowhere get the same 404 after the same work, so neither the answer nor its timing says which it was.
+    """
+    other_visible = exists(select(col(Case.id)).where(col(Case.id) == other_id, case_filter(actor)))
     result = await session.execute(
         update(CaseLink)
         .where(
             or_(
                 and_(col(CaseLink.case_id) == case.id, col(CaseLink.other_case_id) == other_id),
                 and_(col(CaseLink.case_id) == other_id, col(CaseLink.other_case_id) == case.id),
-            )
+            ),
+            other_visible,
         )
         .values(status=status)
     )

@@ -1,4 +1,8 @@
-"""The case timeline: every change and every action leaves an event."""
+"""The case timeline: every change and every action leaves an event.
+
+Events about duplicate links name the other case. They are stored as they happened and filtered when read, by the
+reader's region: a supervisor above both districts sees the cross-district match, a district worker nothing of it.
+"""
 
 import uuid
 from typing import Any
@@ -8,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_cases.base import AuditEntry
+from halfsky_cases.cases.duplicates import links_of
 from halfsky_cases.cases.models import Case, CaseEvent
+from halfsky_cases.cases.schemas import EventPublic
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
 from halfsky_common.rows import new_row
@@ -51,6 +57,35 @@ async def events_of(*, session: AsyncSession, case_id: uuid.UUID) -> list[CaseEv
         select(CaseEvent).where(col(CaseEvent.case_id) == case_id).order_by(col(CaseEvent.at), col(CaseEvent.id))
     )
     return list(rows.scalars().all())
+
+
+async def timeline_for(*, session: AsyncSession, case_id: uuid.UUID, principal: Principal) -> list[EventPublic]:
+    """The timeline as this reader may see it: what names a linked case she may not see is left out.
+
+    Always the same two queries (the events, and the links to cases she may see), so a case with a match she may
+    not see reads like one with no match.
+    """
+    events = await events_of(session=session, case_id=case_id)
+    links = await links_of(session=session, case_id=case_id, principal=principal)
+    visible = {other.id: other.number for _, other in links}
+    shown = (_as_seen(e, visible) for e in events)
+    return [e for e in shown if e is not None]
+
+
+def _as_seen(event: CaseEvent, visible: dict[uuid.UUID, str]) -> EventPublic | None:
+    """The event for a reader who may see these linked cases (id → number); None when it is only about others."""
+    public = EventPublic.model_validate(event, from_attributes=True)
+    if event.kind == "duplicates_linked":
+        # `cases` lists every case matched at intake; the summary named them all, so it is rebuilt from hers.
+        cases = [c for c in event.detail.get("cases", []) if uuid.UUID(str(c)) in visible]
+        if not cases:
+            return None
+        summary = "可能重复: " + ", ".join(visible[uuid.UUID(str(c))] for c in cases)
+        return public.model_copy(update={"summary": summary, "detail": {**event.detail, "cases": cases}})
+    if event.kind == "duplicate_decided":
+        other = event.detail.get("other_case_id")
+        return public if other is not None and uuid.UUID(str(other)) in visible else None
+    return public
 
 
 def note_change(

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from halfsky_cases.cases.access import case_filter
 from halfsky_cases.cases.duplicates import links_of
 from halfsky_cases.cases.models import Case, CaseParty
 from halfsky_cases.cases.schemas import CaseDetail, CaseListItem, DuplicatePublic, PartyPublic
@@ -69,8 +68,6 @@ async def detail(
         for role, person in [("victim", victim), *((p.role, person) for p, person in party_rows)]:
             if present_fields(person):
                 revealed[f"{role}:{person.id}"] = present_fields(person)
-    links = await links_of(session=session, case_id=case.id)
-    visible = await visible_ids(session=session, principal=principal, ids=[other.id for _, other in links])
     duplicates = [
         DuplicatePublic(
             case_id=other.id,
@@ -80,8 +77,7 @@ async def detail(
             reasons=link.reasons,
             link_status=link.status,
         )
-        for link, other in links
-        if other.id in visible
+        for link, other in await links_of(session=session, case_id=case.id, principal=principal)
     ]
     item = list_item(case=case, victim=victim, cipher=cipher)
     extra = {
@@ -99,11 +95,3 @@ async def detail(
         ),
         revealed,
     )
-
-
-async def visible_ids(*, session: AsyncSession, principal: Principal, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these cases the principal may see (duplicates elsewhere stay unseen)."""
-    if not ids:
-        return set()
-    rows = await session.execute(select(col(Case.id)).where(col(Case.id).in_(ids), case_filter(principal)))
-    return set(rows.scalars().all())

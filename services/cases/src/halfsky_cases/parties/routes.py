@@ -11,11 +11,11 @@ from halfsky_cases.base import AuditEntry
 from halfsky_cases.cases.access import can_handle, can_read, case_filter, may_reveal
 from halfsky_cases.cases.models import Case, CaseParty
 from halfsky_cases.cases.service import refresh_search_text
-from halfsky_cases.deps import Cipher
+from halfsky_cases.deps import AppSettings, Cipher
 from halfsky_cases.parties.models import Person
 from halfsky_cases.parties.schemas import PersonPublic, PersonUpdate
 from halfsky_cases.parties.service import present_fields, to_public, update_person
-from halfsky_cases.protection.access_log import log_access
+from halfsky_cases.protection.access_log import log_access, reveal_reason
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
 from halfsky_common.concurrency import check_if_match, set_etag
@@ -48,11 +48,14 @@ async def get_person(
     session: Session,
     cipher: Cipher,
     user: Annotated[Principal, Depends(can_read)],
+    settings: AppSettings,
     reveal: bool = False,
-    reason: Annotated[str, Query(max_length=200)] = "",
+    reason: Annotated[str, Query(max_length=200, description="Why (required with reveal=true; logged)")] = "",
 ) -> PersonPublic:
     if reveal and not may_reveal(user):
         raise Problem(403, "Your role may not see full ID numbers, phones or addresses.")
+    if reveal:  # before the lookup: the answer is the same whether or not the person exists
+        reason = reveal_reason(reason, minimum=settings.reveal_reason_min_chars)
     person = await visible_person(session, user, person_id)
     if reveal:
         log_access(
