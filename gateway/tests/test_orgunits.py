@@ -1,5 +1,7 @@
 """The region tree: subtree, move (descendants' paths follow), rename with If-Match, import, region limits."""
 
+import asyncio
+import time
 from typing import Any
 
 import httpx
@@ -132,3 +134,47 @@ async def test_import_csv_creates_parents_first_and_reports_orphans(
     result = r.json()
     assert result["created"] == 2
     assert sorted(e["code"] for e in result["errors"]) == ["440103001", "440106999001"]
+
+
+async def test_a_huge_import_is_refused_at_the_first_row_past_the_limit_while_the_gateway_answers(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    """Issue 12.1: the org-unit CSV was read whole and walked on the event loop, with no row limit at all."""
+    admin = await login(await make_user(unit=tree.province, roles=["admin"]))
+    bomb = b"code,name,parent_code\n" + b"1,a,\n" * 1_900_000  # 1.9 M rows in 9.5 MB, under the upload limit
+    done = asyncio.Event()
+    probes: list[float] = []
+
+    async def probe() -> None:  # the same event loop as the import: in-process, a blocked loop blocks these
+        while not done.is_set():
+            started = time.monotonic()
+            assert (await client.get("/health")).status_code == 200
+            probes.append(time.monotonic() - started)
+            await asyncio.sleep(0.02)
+
+    task = asyncio.create_task(probe())
+    started = time.monotonic()
+    try:
+        r = await client.post(
+            "/api/org-units/import", files={"file": ("t.csv", bomb, "text/csv")}, headers=h(admin), timeout=60
+        )
+    finally:
+        done.set()
+        await task
+    assert r.status_code == 413, r.text
+    assert r.json()["code"] == "too_many_rows" and "100,000" in r.json()["detail"]
+    assert time.monotonic() - started < 15
+    assert probes and max(probes) < 2.0, probes
+
+
+async def test_an_import_that_is_not_utf8_is_refused_by_name(
+    client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
+) -> None:
+    admin = await login(await make_user(unit=tree.province, roles=["admin"]))
+    r = await client.post(
+        "/api/org-units/import",
+        files={"file": ("t.csv", "code,name,parent_code\n440106002,石牌街道,440106\n".encode("gb18030"))},
+        headers=h(admin),
+    )
+    assert r.status_code == 422 and r.json()["code"] == "unreadable_file"
+    assert r.json()["detail"] == "The file is not UTF-8 text."

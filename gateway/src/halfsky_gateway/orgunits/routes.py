@@ -12,6 +12,7 @@ from halfsky_common.audit import record
 from halfsky_common.auth import Principal, StaffUser, ensure_visible, require_roles
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
+from halfsky_common.offloop import abandonable
 from halfsky_common.problems import Problem
 from halfsky_gateway.base import AuditEntry
 from halfsky_gateway.orgunits import propagation, service
@@ -180,23 +181,25 @@ async def move_unit(
 @router.post(
     "/import", response_model=ImportResult, summary="Load units under your region from a CSV of code,name,parent_code"
 )
-async def import_units(file: UploadFile, session: Session, admin: Admin) -> ImportResult:
-    raw = await file.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Problem(422, "The file is not UTF-8 text.") from None
-    created, updated, errors = await service.import_tree(session, service.parse_tree_csv(text), under=admin.org_path)
-    record(
-        session,
-        AuditEntry,
-        actor=admin,
-        action="org_unit.import",
-        entity_type="org_unit",
-        entity_id="*",
-        created=created,
-        updated=updated,
-        errors=len(errors),
-    )
-    await session.commit()
+async def import_units(request: Request, file: UploadFile, session: Session, admin: Admin) -> ImportResult:
+    settings = request.app.state.settings
+    # Read in a worker thread, a row at a time within the limits, and not imported if the client has left.
+    async with abandonable(request, workers=settings.import_workers) as work:
+        rows = await work.run(
+            service.read_tree_upload, file.file, file.filename or "", settings.table_limits(), work.stop
+        )
+        work.stop.check()  # nobody waits for the answer: change nothing
+        created, updated, errors = await service.import_tree(session, rows, under=admin.org_path)
+        record(
+            session,
+            AuditEntry,
+            actor=admin,
+            action="org_unit.import",
+            entity_type="org_unit",
+            entity_id="*",
+            created=created,
+            updated=updated,
+            errors=len(errors),
+        )
+        await session.commit()
     return ImportResult(created=created, updated=updated, errors=errors[:100])

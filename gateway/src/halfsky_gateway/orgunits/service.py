@@ -3,9 +3,9 @@
 import csv
 import io
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from halfsky_common.problems import Problem, field_error
+from halfsky_common.tabular import Stop, TableLimits, read_table
 from halfsky_gateway.orgunits.models import CODE_LENGTH, LEVEL_DEPTH, Level, OrgUnit
 
 LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
@@ -147,15 +148,37 @@ async def search(session: AsyncSession, *, q: str, under: str, limit: int) -> li
     return list((await session.execute(stmt)).scalars().all())
 
 
-def parse_tree_csv(text: str) -> list[tuple[str, str, str]]:
-    """Rows (code, name, parent_code) of a CSV with those headers; parent_code empty for roots."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"code", "name", "parent_code"} - set(reader.fieldnames or [])
+TREE_COLUMNS = ("code", "name", "parent_code")
+
+
+def tree_rows(rows: Iterator[tuple[int, list[str]]]) -> list[tuple[str, str, str]]:
+    """(code, name, parent_code) of each row under a header naming those columns; parent_code empty for roots."""
+    first = next(rows, None)
+    names = [c.strip() for c in first[1]] if first else []
+    missing = set(TREE_COLUMNS) - set(names)
     if missing:
         raise Problem(
             422, f"The CSV lacks columns: {', '.join(sorted(missing))}.", errors=[field_error("file", "bad header")]
         )
-    return [((r["code"] or "").strip(), (r["name"] or "").strip(), (r["parent_code"] or "").strip()) for r in reader]
+    at = [names.index(c) for c in TREE_COLUMNS]
+    out: list[tuple[str, str, str]] = []
+    for _, cells in rows:
+        code, name, parent = (cells[i].strip() if i < len(cells) else "" for i in at)
+        if code or name or parent:
+            out.append((code, name, parent))
+    return out
+
+
+def parse_tree_csv(text: str) -> list[tuple[str, str, str]]:
+    """The rows of a CSV file's text (the command line's own file, not an upload)."""
+    return tree_rows(enumerate(csv.reader(io.StringIO(text, newline="")), start=1))
+
+
+def read_tree_upload(source: BinaryIO, filename: str, limits: TableLimits, stop: Stop) -> list[tuple[str, str, str]]:
+    """The rows of an uploaded UTF-8 CSV, refused at the first row past a limit; runs in a worker thread."""
+    return tree_rows(
+        read_table(source, filename=filename, limits=limits, stop=stop, xlsx=False, encodings=("utf-8-sig",))
+    )
 
 
 async def import_tree(

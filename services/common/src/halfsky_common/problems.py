@@ -27,6 +27,7 @@ TITLES = {
     423: "Locked",
     428: "Precondition required",
     429: "Too many requests",
+    499: "Client closed request",  # nginx's code: the client left before the answer; only logs see it
     500: "Internal server error",
     502: "Bad gateway",
     503: "Service unavailable",

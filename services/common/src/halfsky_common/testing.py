@@ -3,15 +3,23 @@
 import base64
 import hashlib
 import hmac
+import io
 import json
 import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import zipfile
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import httpx
 import pytest
@@ -237,3 +245,127 @@ class ServiceBasics:
 
     async def test_migrations_match_models(self, db_url: str) -> None:
         assert await schema_drift(db_url, self.metadata) == []
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at the moment (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveService:
+    """A component running as its own uvicorn process: its URL and process id (for its memory)."""
+
+    url: str
+    pid: int
+
+    def peak_rss_bytes(self) -> int:
+        """The process's peak resident memory so far (VmHWM), so no sampling can miss a spike."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        raise RuntimeError("no VmHWM in /proc status")
+
+
+@contextmanager
+def live_service(app_factory: str, env: dict[str, str], *, log: Path) -> Iterator[LiveService]:
+    """`app_factory` ("package.main:create_app") served by a uvicorn process of its own, ended on the way out
+    whatever the test did: a real server for what an in-process client cannot show (its event loop, its memory)."""
+    port = free_port()
+    with log.open("ab") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "uvicorn", app_factory, "--factory", "--host", "127.0.0.1", "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{app_factory} exited with {proc.returncode}; see {log}")
+            with suppress(httpx.TransportError):
+                if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{app_factory} did not answer /health; see {log}")
+            time.sleep(0.1)
+        yield LiveService(url, proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+XLSX_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b"</Types>"
+)
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def xlsx_file(
+    rows: Iterable[bytes],
+    *,
+    sheet_head: bytes = b'<dimension ref="A1:XFD1048576"/>',
+    prolog: bytes = b"",
+    shared_strings: bytes | None = None,
+    parts: dict[str, bytes] | None = None,
+) -> bytes:
+    """A workbook written by hand, its sheet's `<row>` elements streamed into the zip: hostile files (millions of
+    rows, a lying `<dimension>`, odd parts) in a second or two and a few MB, as an attacker would make them."""
+    out = io.BytesIO()
+    rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", XLSX_CONTENT_TYPES)
+        book.writestr(
+            "_rels/.rels",
+            f'{rels}<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{XLSX_MAIN}" xmlns:r="{_REL}"><sheets>'
+            '<sheet name="values" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        strings = f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'{rels}<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f"{strings if shared_strings is not None else ''}</Relationships>",
+        )
+        if shared_strings is not None:
+            book.writestr("xl/sharedStrings.xml", shared_strings)
+        for name, data in (parts or {}).items():
+            book.writestr(name, data)
+        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(prolog + f'<worksheet xmlns="{XLSX_MAIN}">'.encode() + sheet_head + b"<sheetData>")
+            chunk: list[bytes] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == 10_000:
+                    sheet.write(b"".join(chunk))
+                    chunk.clear()
+            sheet.write(b"".join(chunk) + b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def inline_row(line: int, *cells: str) -> bytes:
+    """One `<row>` of inline strings, for `xlsx_file`."""
+    xml = "".join(
+        f'<c r="{chr(65 + i)}{line}" t="inlineStr"><is><t>{escape(c)}</t></is></c>' for i, c in enumerate(cells)
+    )
+    return f'<row r="{line}">{xml}</row>'.encode()

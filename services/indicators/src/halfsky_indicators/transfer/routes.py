@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, UploadFile
+from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from halfsky_common.db import Session
+from halfsky_common.offloop import abandonable
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.entry.values import write_values
@@ -33,37 +34,38 @@ class ImportResult(BaseModel):
     response_model=ImportResult,
     summary="Import values from CSV or XLSX (element, org, period, value[, comment]): all rows or none",
 )
-async def import_values(file: UploadFile, session: Session, user: DataEditor, dry_run: bool = False) -> ImportResult:
-    raw = await file.read(service.MAX_BYTES + 1)
-    if len(raw) > service.MAX_BYTES:
-        raise Problem(413, "The file is larger than 10 MB; split it.")
-    name = (file.filename or "").lower()
-    is_xlsx = name.endswith(".xlsx") or raw[:2] == b"PK"
-    rows = service.read_xlsx(raw) if is_xlsx else service.read_csv(raw)
-    values, rejected = await service.check_rows(session, rows=rows, user=user)
-    if rejected:
-        raise Problem(
-            422,
-            f"{len(rejected)} of {len(rows)} rows are rejected; nothing was imported.",
-            errors=[field_error(f"rows.{r.row}.{r.field}", r.message) for r in rejected[:100]],
-            rejected=[{"row": r.row, "field": r.field, "message": r.message} for r in rejected],
-        )
-    created = updated = 0
-    if not dry_run:
-        created, updated, _ = await write_values(session, values=values, user=user, source="manual")
-        audit(
-            session,
-            user,
-            "values.import",
-            "data_value",
-            "*",
-            org_path=user.org_path,
-            file=file.filename,
-            rows=len(values),
-            created=created,
-            updated=updated,
-        )
-        await session.commit()
+async def import_values(
+    request: Request, file: UploadFile, session: Session, user: DataEditor, dry_run: bool = False
+) -> ImportResult:
+    settings = request.app.state.settings
+    # Read and checked in a worker thread, a row at a time within the limits, and stopped if the client leaves.
+    async with abandonable(request, workers=settings.import_workers) as work:
+        rows = await work.run(service.read_rows, file.file, file.filename or "", settings.table_limits(), work.stop)
+        values, rejected = await service.check_rows(session, rows=rows, user=user, work=work)
+        if rejected:
+            raise Problem(
+                422,
+                f"{len(rejected)} of {len(rows)} rows are rejected; nothing was imported.",
+                errors=[field_error(f"rows.{r.row}.{r.field}", r.message) for r in rejected[:100]],
+                rejected=[{"row": r.row, "field": r.field, "message": r.message} for r in rejected],
+            )
+        created = updated = 0
+        if not dry_run:
+            work.stop.check()  # nobody waits for the answer: write nothing
+            created, updated, _ = await write_values(session, values=values, user=user, source="manual")
+            audit(
+                session,
+                user,
+                "values.import",
+                "data_value",
+                "*",
+                org_path=user.org_path,
+                file=file.filename,
+                rows=len(values),
+                created=created,
+                updated=updated,
+            )
+            await session.commit()
     return ImportResult(rows=len(values), created=created, updated=updated, dry_run=dry_run)
 
 

@@ -4,20 +4,20 @@ An import is checked row by row and written only when every row is good: the ans
 with its field and reason, and nothing is half-imported.
 """
 
-import csv
-import io
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.auth import Principal
+from halfsky_common.offloop import Work
 from halfsky_common.problems import Problem, field_error
 from halfsky_common.spreadsheet import safe_cell
+from halfsky_common.tabular import Stop, TableLimits, read_table
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys
@@ -37,8 +37,6 @@ ALIASES = {
     "值": "value",
     "备注": "comment",
 }
-MAX_ROWS = 100_000
-MAX_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,9 @@ class Rejected:
     row: int  # the line in the file, the header being line 1
     field: str
     message: str
+
+
+Line = tuple[int, dict[str, str]]  # a row's line in the file and its cells by column name
 
 
 def _header(cells: Sequence[Any]) -> list[str]:
@@ -60,64 +61,44 @@ def _header(cells: Sequence[Any]) -> list[str]:
     return names
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, float):
-        return repr(value)
-    return "" if value is None else str(value).strip()
-
-
-def read_csv(raw: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV file (UTF-8, with or without BOM, or GB18030 as saved by Chinese Excel)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise Problem(422, "The file is neither UTF-8 nor GB18030 text.") from None
-    try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))  # newline="": carriage returns as csv expects
-    except csv.Error as exc:  # a NUL byte, a stray quote at the end of the file
-        raise Problem(422, f"The file is not a readable CSV: {exc}.", errors=[field_error("file", "not CSV")]) from None
-    if not lines:
-        raise Problem(422, "The file is empty.")
-    names = _header(lines[0])
-    return [dict(zip(names, (c.strip() for c in line), strict=False)) for line in lines[1:]]
-
-
-def read_xlsx(raw: bytes) -> list[dict[str, str]]:
-    """Rows of the first sheet of an XLSX workbook."""
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Problem(422, "The file is not an XLSX workbook.") from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
+def read_rows(source: BinaryIO, filename: str, limits: TableLimits, stop: Stop) -> list[Line]:
+    """The rows of an uploaded CSV (UTF-8, with or without BOM, or GB18030 as saved by Chinese Excel) or XLSX
+    (its first sheet), by column name; refused at the first row past a limit. Runs in a worker thread."""
+    rows = read_table(source, filename=filename, limits=limits, stop=stop)
     first = next(rows, None)
     if first is None:
-        raise Problem(422, "The workbook is empty.")
-    names = _header(first)
-    return [dict(zip(names, (_cell(c) for c in row), strict=False)) for row in rows]
+        raise Problem(422, "The file is empty.", errors=[field_error("file", "empty")], code="empty_file")
+    names = _header(first[1])
+    return [(line, dict(zip(names, cells, strict=False))) for line, cells in rows]
 
 
 async def check_rows(
-    session: AsyncSession, *, rows: Sequence[dict[str, str]], user: Principal
+    session: AsyncSession, *, rows: Sequence[Line], user: Principal, work: Work
 ) -> tuple[list[NewValue], list[Rejected]]:
-    """Every row checked; the values to write and every rejected row."""
-    if len(rows) > MAX_ROWS:
-        raise Problem(413, f"At most {MAX_ROWS:,} rows per file.")
-    codes = {r.get("element", "") for r in rows}
+    """Every row checked (in the worker thread, between the two database look-ups); the values to write and every
+    rejected row."""
+    codes = await work.run(lambda: {r.get("element", "") for _, r in rows})
     elements = {
         e.code: e
         for e in (await session.execute(select(DataElement).where(col(DataElement.code).in_(codes)))).scalars()
     }
+    good, rejected = await work.run(_check_all, rows, elements, user, work.stop)
+    locks = await locked_keys(session, [v.key for _, v in good])
+    for n, v in good:
+        if v.key in locks:
+            rejected.append(Rejected(n, "period", f"locked: the unit's report is {locks[v.key]}"))
+    rejected.sort(key=lambda r: r.row)
+    return [v for _, v in good], rejected
+
+
+def _check_all(
+    rows: Sequence[Line], elements: dict[str, DataElement], user: Principal, stop: Stop
+) -> tuple[list[tuple[int, NewValue]], list[Rejected]]:
     good: list[tuple[int, NewValue]] = []
     rejected: list[Rejected] = []
     seen: dict[tuple[Any, ...], int] = {}
-    for n, row in enumerate(rows, start=2):
+    for n, row in rows:
+        stop.check()
         if not any(row.values()):
             continue
         problem = _check_row(n, row, elements, user)
@@ -129,12 +110,7 @@ async def check_rows(
             continue
         seen[problem.key] = n
         good.append((n, problem))
-    locks = await locked_keys(session, [v.key for _, v in good])
-    for n, v in good:
-        if v.key in locks:
-            rejected.append(Rejected(n, "period", f"locked: the unit's report is {locks[v.key]}"))
-    rejected.sort(key=lambda r: r.row)
-    return [v for _, v in good], rejected
+    return good, rejected
 
 
 def _check_row(n: int, row: dict[str, str], elements: dict[str, DataElement], user: Principal) -> NewValue | Rejected:
