@@ -16,7 +16,7 @@ from halfsky_indicators.datasets.models import DataSet, DataSetElement, DataSetO
 from halfsky_indicators.datasets.schemas import DataSetCreate, DataSetPublic, DataSetUpdate
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.elements.service import by_codes
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve_each
 from halfsky_indicators.periods import REPORTING_TYPES, PeriodType
 
 
@@ -115,8 +115,7 @@ async def assign_org_units(session: AsyncSession, *, data_set: DataSet, org_unit
     """Replace the units expected to report the set within the caller's subtree (others stay as they are)."""
     paths = []
     errors = []
-    for i, org in enumerate(org_units):
-        path = normalise(org, f"org_units.{i}")
+    for i, path in enumerate(await resolve_each(session, org_units, lambda i: f"org_units.{i}")):
         if not path.startswith(under):
             errors.append(field_error(f"org_units.{i}", f"{path} lies outside your region"))
         paths.append(path)

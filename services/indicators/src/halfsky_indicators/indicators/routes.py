@@ -118,7 +118,7 @@ async def update_target(
 ) -> TargetPublic:
     indicator = await service.get_by_code(session, code)
     target = await service.get_target(session, indicator, target_id)
-    service.target_org(user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
+    await service.target_org(session, user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
     check_if_match(request, target.version)
     changes = service.update_target(target=target, body=body)
     audit(session, user, "target.update", "indicator", indicator.id, org_path=target.org_path, changes=changes)
@@ -133,7 +133,7 @@ async def delete_target(
 ) -> Response:
     indicator = await service.get_by_code(session, code)
     target = await service.get_target(session, indicator, target_id)
-    service.target_org(user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
+    await service.target_org(session, user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
     check_if_match(request, target.version)
     await session.delete(target)
     audit(session, user, "target.delete", "indicator", indicator.id, org_path=target.org_path, year=target.year)

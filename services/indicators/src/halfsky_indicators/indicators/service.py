@@ -24,7 +24,7 @@ from halfsky_indicators.indicators.schemas import (
     TargetPublic,
     TargetUpdate,
 )
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.plans.service import NATIONAL, ensure_may_edit
 
@@ -173,12 +173,12 @@ async def update_indicator(session: AsyncSession, *, indicator: Indicator, body:
     return list(changes)
 
 
-def target_org(user: Principal, plan: Plan, org: str, field: str) -> str:
+async def target_org(session: AsyncSession, user: Principal, plan: Plan, org: str, field: str) -> str:
     """Where a target applies: everywhere needs the right to edit the plan, a region needs it inside yours."""
     if org.strip() == NATIONAL:
         ensure_may_edit(user, plan.org_path)
         return plan.org_path if plan.org_path != NATIONAL else NATIONAL
-    path = normalise(org, field)
+    path = await resolve(session, org, field)
     if not user.sees(path):
         raise Problem(403, f"{path} lies outside your region.", errors=[field_error(field, "outside your region")])
     return path
@@ -188,7 +188,7 @@ async def add_target(
     session: AsyncSession, *, user: Principal, indicator: Indicator, plan: Plan, body: TargetIn, field: str = "org"
 ) -> Target:
     """Set a target for a year (and region); 409 when that year and region have one."""
-    org_path = target_org(user, plan, body.org, f"{field}.org" if field != "org" else "org")
+    org_path = await target_org(session, user, plan, body.org, f"{field}.org" if field != "org" else "org")
     clash = await session.execute(
         select(col(Target.id)).where(
             col(Target.indicator_id) == indicator.id, col(Target.year) == body.year, col(Target.org_path) == org_path

@@ -22,7 +22,8 @@ from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys
 from halfsky_indicators.numbers import plain
-from halfsky_indicators.orgpaths import code_of, normalise
+from halfsky_indicators.orgpaths import code_of
+from halfsky_indicators.orgtree.service import resolve_all
 from halfsky_indicators.periods import reporting
 
 COLUMNS = ("element", "org", "period", "value", "comment")
@@ -114,13 +115,14 @@ async def check_rows(
         e.code: e
         for e in (await session.execute(select(DataElement).where(col(DataElement.code).in_(codes)))).scalars()
     }
+    places = await resolve_all(session, [r.get("org", "") for r in rows])
     good: list[tuple[int, NewValue]] = []
     rejected: list[Rejected] = []
     seen: dict[tuple[Any, ...], int] = {}
     for n, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
-        problem = _check_row(n, row, elements, user)
+        problem = _check_row(n, row, elements, user, places)
         if isinstance(problem, Rejected):
             rejected.append(problem)
             continue
@@ -137,16 +139,20 @@ async def check_rows(
     return [v for _, v in good], rejected
 
 
-def _check_row(n: int, row: dict[str, str], elements: dict[str, DataElement], user: Principal) -> NewValue | Rejected:
+def _check_row(
+    n: int, row: dict[str, str], elements: dict[str, DataElement], user: Principal, places: dict[str, str | Problem]
+) -> NewValue | Rejected:
     element = elements.get(row.get("element", ""))
     if element is None:
         return Rejected(n, "element", f"no data element {row.get('element', '')!r}")
     if element.source != Source.manual:
         return Rejected(n, "element", f"{element.code} is pulled from {element.source}, not imported")
+    org_path = places[row.get("org", "")]
+    if isinstance(org_path, Problem):
+        return Rejected(n, "org", org_path.detail)
+    if not user.sees(org_path):
+        return Rejected(n, "org", f"{org_path} lies outside your region")
     try:
-        org_path = normalise(row.get("org", ""))
-        if not user.sees(org_path):
-            return Rejected(n, "org", f"{org_path} lies outside your region")
         period = reporting(row.get("period", ""), element.period_type)
     except Problem as exc:
         field = (exc.errors or [{"field": "org"}])[0]["field"]

@@ -9,7 +9,7 @@ from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.datasets.service import get_by_code as data_set_by_code
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import parse_field
 from halfsky_indicators.validation import service
 from halfsky_indicators.validation.models import ValidationRule
@@ -62,7 +62,7 @@ async def validation_report(
     data_set: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> ValidationReport:
-    org_path = normalise(org) if org else user.org_path
+    org_path = await resolve(session, org) if org else user.org_path
     ensure_in_region(user, org_path)
     ds = await data_set_by_code(session, data_set) if data_set else None
     return await service.report(session, org_path=org_path, period=parse_field(period), data_set=ds, limit=limit)
