@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 from feed_server import CLIENT_ID, CLIENT_SECRET, FeedServer
-from indicators_factories import ADMIN, CASE_WORKER, GZ_LEADER, STATS, create, element
+from indicators_factories import ADMIN, CASE_WORKER, GATEWAY, GZ_LEADER, STATS, create, element
 
-from halfsky_common.testing import auth, make_token, running, shared_key_pair
+from halfsky_common.testing import running, shared_key_pair
 from halfsky_indicators.config import Settings
 from halfsky_indicators.derived.scheduler import run_once
 from halfsky_indicators.main import create_app
@@ -151,8 +151,7 @@ async def test_feed_rows_belong_where_the_tree_has_the_unit_now(
     client, _ = puller
     await catalogue(client)
     moved = "/44/4401/440104/440106002/"  # the second street, moved to 越秀区
-    gateway = auth(make_token(typ="service", roles=[], scope="orgs:move", org_path="/", sub="service:gateway"))
-    r = await client.post("/indicators/org-moves", json={"from_path": STREETS[1], "to_path": moved}, headers=gateway)
+    r = await client.post("/indicators/org-moves", json={"from_path": STREETS[1], "to_path": moved}, headers=GATEWAY)
     assert r.status_code == 200, r.text
     # the cases service has not applied the move yet (its feed still names the old path), projects has
     feeds.rows[("cases", "2026Q3")] = rows("cases_resolved", [12, 8, 20])

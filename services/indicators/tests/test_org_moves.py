@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from indicators_factories import GZ_STATS, STATS, YX_STATS, folic_catalogue, user
+from indicators_factories import GATEWAY, GZ_STATS, STATS, YX_STATS, folic_catalogue, user
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common.db import make_engine
 from halfsky_common.migrations import upgrade_async
-from halfsky_common.testing import auth, fresh_database, make_token
+from halfsky_common.testing import fresh_database
 from halfsky_indicators.orgtree.service import current_paths
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -27,10 +27,6 @@ NEW = "/44/4401/440104/440106003/"
 VILLAGE = "440106003001"  # a community of the street: it moves along without being named
 YX_LEADER = user(["leader"], "/44/4401/440104/", name="越秀区主席")
 TH_LEADER = user(["leader"], "/44/4401/440106/", name="吴桂兰")
-# exactly the token the gateway signs for its deliveries (halfsky_gateway.orgunits.propagation.service_token)
-GATEWAY = auth(
-    make_token(typ="service", roles=[], scope="orgs:move", org_path="/", name="gateway", sub="service:gateway")
-)
 VALUES = {"values": [{"element": "folic_takers", "value": 900}, {"element": "folic_due", "value": 1000}]}
 
 

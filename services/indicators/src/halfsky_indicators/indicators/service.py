@@ -12,6 +12,7 @@ from sqlmodel import col
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
+from halfsky_indicators.access import NATIONAL
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.elements.service import by_codes
 from halfsky_indicators.expressions import ExpressionError, parse_expression
@@ -26,7 +27,7 @@ from halfsky_indicators.indicators.schemas import (
 )
 from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.plans.models import Plan
-from halfsky_indicators.plans.service import NATIONAL, ensure_may_edit
+from halfsky_indicators.plans.service import ensure_may_edit
 
 # First path segments the service uses itself; an indicator code must not shadow them.
 RESERVED = frozenset(
@@ -198,7 +199,14 @@ async def add_target(
         raise Problem(
             409, f"{indicator.code} has a {body.year} target for {org_path}.", errors=[field_error(field, "exists")]
         )
-    target = Target(indicator_id=indicator.id, year=body.year, org_path=org_path, value=body.value, note=body.note)
+    target = Target(
+        indicator_id=indicator.id,
+        year=body.year,
+        org_path=org_path,
+        value=body.value,
+        note=body.note,
+        owner_org_path=user.org_path,
+    )
     session.add(target)
     await session.flush()
     return target
