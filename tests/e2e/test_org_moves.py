@@ -1,6 +1,6 @@
-"""A township moved to another county in the gateway's region tree: its cases and projects follow it in the
-services (the new county's staff see them, the old county's no longer), also when a service was down at the time
-of the move and the gateway's outbox has to deliver it later."""
+"""A township moved to another county in the gateway's region tree: its cases, projects and indicator forms follow
+it in the services (the new county's staff see them, the old county's no longer), also when a service was down at
+the time of the move and the gateway's outbox has to deliver it later."""
 
 import time
 import uuid
@@ -69,8 +69,8 @@ def test_a_moved_township_takes_its_cases_and_projects_along(stack: Stack) -> No
 
     hotline = user_at(stack, admin, street, ["hotline_operator"])
     manager = user_at(stack, admin, street, ["project_manager"])
-    old_county = user_at(stack, admin, tianhe, ["case_worker", "project_manager"])
-    new_county = user_at(stack, admin, yuexiu, ["case_worker", "project_manager"])
+    old_county = user_at(stack, admin, tianhe, ["case_worker", "project_manager", "statistician"])
+    new_county = user_at(stack, admin, yuexiu, ["case_worker", "project_manager", "statistician"])
 
     marker = f"迁移{uuid.uuid4().hex[:6]}"
     case = {
@@ -95,13 +95,26 @@ def test_a_moved_township_takes_its_cases_and_projects_along(stack: Stack) -> No
     }
     r = call("POST", stack, "/projects", manager, json=project)
     assert r.status_code == 201, r.text
+    form = f"/indicators/forms/safe_family_annual/{code}/2026"
+    values = {"values": [{"element": "communities_total", "value": 7}]}
+    assert call("PUT", stack, form, old_county, json=values).status_code == 200
     assert sees(stack, old_county, marker, project_name) == (1, 1)
     assert sees(stack, new_county, marker, project_name) == (0, 0)
+    assert call("GET", stack, form, new_county).status_code == 403
 
     move(stack, admin, street, yuexiu)
     assert pending(stack, admin, until=[]) == []
     assert sees(stack, new_county, marker, project_name) == (1, 1)
     assert sees(stack, old_county, marker, project_name) == (0, 0)
+    # the street's form is the new county's to read and write, by its code or its new path; the old one's no more
+    r = call("GET", stack, form, new_county)
+    assert r.status_code == 200 and r.json()["org_path"] == f"/44/4401/440104/{code}/", r.text
+    r = call("PUT", stack, form, {**new_county, "If-Match": r.headers["etag"]}, json=values)
+    assert r.status_code == 200, r.text
+    by_path = call("GET", stack, "/indicators/data-values", new_county, params={"org": f"/44/4401/440104/{code}/"})
+    assert by_path.status_code == 200 and len(by_path.json()["items"]) == 1
+    assert call("GET", stack, form, old_county).status_code == 403
+    assert call("PUT", stack, form, old_county, json=values).status_code == 403
     assert sees(stack, login_again(stack, hotline), marker, project_name)[0] == 1  # its own staff, with a new token
 
     # moved back while the projects service is down: cases follow at once, projects once it is back
@@ -115,6 +128,8 @@ def test_a_moved_township_takes_its_cases_and_projects_along(stack: Stack) -> No
     assert pending(stack, admin, until=[]) == []  # the outbox retries every 30 s
     assert sees(stack, old_county, marker, project_name) == (1, 1)
     assert sees(stack, new_county, marker, project_name) == (0, 0)
+    assert call("GET", stack, form, old_county).json()["org_path"] == f"/44/4401/440106/{code}/"
+    assert call("GET", stack, form, new_county).status_code == 403
 
 
 def login_again(stack: Stack, headers: dict[str, str]) -> dict[str, str]:

@@ -57,7 +57,9 @@ async def main(per_township: int, months: int, rounds: int) -> None:
         ids = []
         for code in ("screened", "target_women"):
             e = await create_element(
-                session, body=ElementCreate(code=code, name_zh=code, value_type="integer", period_type="month")
+                session,
+                body=ElementCreate(code=code, name_zh=code, value_type="integer", period_type="month"),
+                owner=ADMIN.org_path,
             )
             ids.append(e.id)
         plan = await create_plan(

@@ -27,6 +27,10 @@ GZ_LEADER = user(["leader"], GUANGZHOU, name="陈秀英")
 TH_LEADER = user(["leader"], TIANHE, name="吴桂兰")
 CASE_WORKER = user(["case_worker"], TIANHE, name="李晓红")
 YX_STATS = user(["statistician"], YUEXIU, name="何美玲")
+# the token the gateway signs to deliver moves in the region tree (halfsky_gateway.orgunits.propagation)
+GATEWAY = auth(
+    make_token(typ="service", roles=[], scope="orgs:move", org_path="/", name="gateway", sub="service:gateway")
+)
 
 
 def element(code: str, name_zh: str, **extra: Any) -> dict[str, Any]:

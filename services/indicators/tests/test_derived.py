@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from feed_server import CLIENT_ID, CLIENT_SECRET, FeedServer
-from indicators_factories import ADMIN, CASE_WORKER, GZ_LEADER, STATS, create, element
+from indicators_factories import ADMIN, CASE_WORKER, GATEWAY, GZ_LEADER, STATS, create, element
 
 from halfsky_common.testing import running, shared_key_pair
 from halfsky_indicators.config import Settings
@@ -143,6 +143,24 @@ async def test_a_pull_stores_feed_values_with_source_and_time(
     assert (city["numerator"], city["denominator"], city["value"]) == ("37", "40", "92.5")
     assert city["attainment"] == "at_risk"  # 2.5 points short of 95, within 5 % of it
     assert (await value(client, "W-ONTIME", "2026", "440106"))["value"] == "90.0"  # 18 / 20
+
+
+async def test_feed_rows_belong_where_the_tree_has_the_unit_now(
+    puller: tuple[httpx.AsyncClient, Any], feeds: FeedServer
+) -> None:
+    client, _ = puller
+    await catalogue(client)
+    moved = "/44/4401/440104/440106002/"  # the second street, moved to 越秀区
+    r = await client.post("/indicators/org-moves", json={"from_path": STREETS[1], "to_path": moved}, headers=GATEWAY)
+    assert r.status_code == 200, r.text
+    # the cases service has not applied the move yet (its feed still names the old path), projects has
+    feeds.rows[("cases", "2026Q3")] = rows("cases_resolved", [12, 8, 20])
+    feeds.rows[("projects", "2026Q3")] = [{"org_path": moved, "measure": "projects_in_progress", "value": 2}]
+    pulled = await client.post("/indicators/pulls", json={"period": "2026Q3"}, headers=ADMIN)
+    assert [p["status"] for p in pulled.json()] == ["ok", "ok"], pulled.text
+    stored = await client.get("/indicators/data-values", params={"period": "2026Q3"}, headers=GZ_LEADER)
+    placed = sorted((v["org_path"], float(v["value"])) for v in stored.json()["items"])
+    assert placed == [(STREETS[2], 20), (moved, 2), (moved, 8), (STREETS[0], 12)]
 
 
 async def test_a_new_pull_replaces_what_the_feed_no_longer_holds(

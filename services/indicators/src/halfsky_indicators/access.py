@@ -1,4 +1,5 @@
-"""Who may do what here: roles per kind of work, and the region rule (a unit's data only within your subtree)."""
+"""Who may do what here: roles per kind of work, the region rule (a unit's data only within your subtree), and the
+owner rule of the catalogue (a shared definition is changed only by the level that made it, or one above it)."""
 
 from typing import Annotated, Any
 
@@ -9,10 +10,13 @@ from halfsky_common.audit import record
 from halfsky_common.auth import Principal, StaffUser, require_roles
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.base import AuditEntry
+from halfsky_indicators.orgpaths import depth
 
 READ_DATA = ("leader", "statistician", "auditor")  # values, analytics, reports (admin always passes)
 ENTER_DATA = ("statistician",)  # data entry, import, submit, pulls
 EDIT_CATALOGUE = ("statistician",)  # elements, data sets, plans, indicators, targets, rules
+
+NATIONAL = "/"  # the owner of the national catalogue: above every unit of the tree
 
 Anyone = StaffUser  # the catalogue is for staff; clients read only the feeds their scopes grant
 DataReader = Annotated[Principal, Depends(require_roles(*READ_DATA))]
@@ -27,6 +31,31 @@ def ensure_in_region(user: Principal, org_path: str, *, field: str = "org") -> N
             403,
             f"{org_path} lies outside your region ({user.org_path}).",
             errors=[field_error(field, "outside your region")],
+        )
+
+
+def may_change(user: Principal, owner_org_path: str) -> bool:
+    """Whether the user may change (or remove) a definition owned at this path.
+
+    Shared definitions belong to the level that made them. That level and those above it (whose subtree holds the
+    owner) change them, as they review that level's reports; lower levels, and neighbours, add their own instead.
+    National ones are kept by the admins at the top of the tree (a root unit), who loaded them.
+    """
+    if owner_org_path == NATIONAL:
+        return user.has_role("admin") and depth(user.org_path) <= 1
+    return user.sees(owner_org_path)
+
+
+def ensure_may_change(user: Principal, owner_org_path: str, what: str) -> None:
+    """403 `definition_owned_elsewhere` unless the user may change what this level owns."""
+    if not may_change(user, owner_org_path):
+        owner = "the national catalogue" if owner_org_path == NATIONAL else owner_org_path
+        raise Problem(
+            403,
+            f"{what} belongs to {owner} and is changed there or above, not from {user.org_path}; "
+            "add a definition of your own instead.",
+            code="definition_owned_elsewhere",
+            owner_org_path=owner_org_path,
         )
 
 

@@ -57,6 +57,17 @@ class Versioned(SQLModel):
     updated_at: datetime = timestamp_field()
 
 
+OWNER = "The org path of the level that made it, which alone (with the levels above it) may change it; `/` national"
+
+
+class Owned(SQLModel):
+    """A shared definition's owner: the org path of the level that made it, which (with the levels above it) alone
+    may change it (`access.ensure_may_change`); `/` is national, the programme catalogue as seeded. The name ends in
+    `_org_path`, so a move in the tree carries it along."""
+
+    owner_org_path: str = Field(sa_type=Text, nullable=False)  # type: ignore[call-overload]
+
+
 class Bilingual(SQLModel):
     """A name in Chinese and, optionally, in English."""
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common.app import create_service_app
 from halfsky_common.db import make_engine, make_sessionmaker
@@ -25,6 +26,7 @@ from halfsky_indicators.figures.routes import router as figures_router
 from halfsky_indicators.indicators.routes import router as indicators_router
 from halfsky_indicators.models import AuditEntry, Base
 from halfsky_indicators.orglabels.routes import router as orglabels_router
+from halfsky_indicators.orgtree.service import record_move
 from halfsky_indicators.periods_routes import router as periods_router
 from halfsky_indicators.plans.routes import router as plans_router
 from halfsky_indicators.transfer.routes import router as transfer_router
@@ -32,6 +34,12 @@ from halfsky_indicators.validation.routes import router as validation_router
 
 # the audit log keeps the paths it recorded; the analytics tables are refreshed from the moved values instead
 DERIVED_OR_APPEND_ONLY = ("audit_log", "analytics_value", "analytics_rollup")
+
+
+async def after_move(session: AsyncSession, from_path: str, to_path: str) -> None:
+    """What follows a move beyond the rewritten paths: where the tree now has the unit, and the analytics rows."""
+    await record_move(session, from_path, to_path)
+    await refresh_moved_analytics(session, from_path, to_path)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -48,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 AuditEntry,
                 skip=DERIVED_OR_APPEND_ONLY,
                 extra=[("org_label", "path")],
-                after=refresh_moved_analytics,
+                after=after_move,
             ),
             periods_router,
             plans_router,

@@ -11,6 +11,7 @@ from halfsky_indicators.entry.models import DataSetReport, DataValue
 from halfsky_indicators.figures.models import ReportedFigure
 from halfsky_indicators.indicators.models import Indicator, Target
 from halfsky_indicators.orglabels.models import OrgLabel
+from halfsky_indicators.orgtree.models import OrgUnitPlace
 from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.validation.models import ValidationRule
 
@@ -29,6 +30,7 @@ __all__ = [
     "DerivedPull",
     "Indicator",
     "OrgLabel",
+    "OrgUnitPlace",
     "Plan",
     "ReportedFigure",
     "Target",

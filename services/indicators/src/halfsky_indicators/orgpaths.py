@@ -1,7 +1,9 @@
-"""Org units as this service sees them: materialised paths like `/44/4401/440106/`, derived from division codes.
+"""Org unit paths like `/44/4401/440106/`: parsing codes and paths, and what a path says of itself.
 
-The tree lives in the gateway. Administrative division codes carry their ancestors as prefixes (2, 4, 6, 9 and 12
-digits), so a code alone gives the path; a path's depth is its level (1 province … 5 village).
+The tree lives in the gateway. A unit's path is the codes of its ancestors and its own, so its last segment is
+its code and its depth is its level (1 province … 5 village). Administrative division codes carry their ancestors
+as prefixes (2, 4, 6, 9 and 12 digits), so a code alone gives the path the unit had when the tree was loaded;
+where a unit is now, after moves in the tree, is `orgtree.service.resolve`'s to say.
 """
 
 import re
@@ -31,17 +33,18 @@ def path_from_code(code: str) -> str:
     return "/" + "".join(f"{code[:n]}/" for n in CODE_LENGTHS if n <= len(code))
 
 
-def normalise(org: str, field: str = "org") -> str:
-    """A code or a path, as a path; 422 naming the field otherwise."""
+def parse(org: str, field: str = "org") -> tuple[str, str | None]:
+    """A code or a path as (the unit's code, the path as given or None); 422 naming the field when neither."""
     org = org.strip()
     try:
         if org.startswith("/"):
             if not _PATH.match(org):
                 raise ValueError(f"{org!r} is not an org path like /44/4401/")
-            if path_from_code(code_of(org)) != org:
-                raise ValueError(f"{org!r} does not follow the division codes of its units")
-            return org
-        return path_from_code(org)
+            code = code_of(org)
+            path_from_code(code)  # the last segment must be a division code
+            return code, org
+        path_from_code(org)
+        return org, None
     except ValueError as exc:
         raise Problem(422, str(exc), errors=[field_error(field, str(exc))]) from None
 

@@ -12,7 +12,8 @@ from halfsky_indicators.analytics import service
 from halfsky_indicators.analytics.replica import AnalyticsSession
 from halfsky_indicators.analytics.schemas import AnalyticsTable, EarlyWarning, Engine
 from halfsky_indicators.indicators.models import Indicator
-from halfsky_indicators.orgpaths import normalise, parse_level
+from halfsky_indicators.orgpaths import parse_level
+from halfsky_indicators.orgtree.service import resolve, resolve_many
 from halfsky_indicators.periods import parse_field
 from halfsky_indicators.plans.service import get_by_code as plan_by_code
 
@@ -43,7 +44,7 @@ async def analytics(
     approved_only: bool = False,
     engine: Engine = Engine.auto,
 ) -> AnalyticsTable:
-    org_paths = [normalise(o, "orgs") for o in split(orgs, "orgs", 50)] if orgs else [user.org_path]
+    org_paths = await resolve_many(session, split(orgs, "orgs", 50), "orgs") if orgs else [user.org_path]
     for path in org_paths:
         ensure_in_region(user, path, field="orgs")
     wanted = split(indicators, "indicators", 50)
@@ -81,7 +82,7 @@ async def early_warnings(
     level: str | None = None,
     plan: str | None = None,
 ) -> EarlyWarning:
-    org_path = normalise(org) if org else user.org_path
+    org_path = await resolve(session, org) if org else user.org_path
     ensure_in_region(user, org_path)
     stmt = select(Indicator).order_by(col(Indicator.code))
     if plan:

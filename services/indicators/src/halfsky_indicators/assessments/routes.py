@@ -20,7 +20,7 @@ from halfsky_indicators.assessments.schemas import AssessmentIn, AssessmentPubli
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.indicators.service import get_by_code as indicator_by_code
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import parse_field
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
@@ -46,7 +46,7 @@ async def assess(
     response: Response,
 ) -> AssessmentPublic:
     ind = await indicator_by_code(session, indicator)
-    org_path, p = normalise(org), parse_field(period)
+    org_path, p = await resolve(session, org), parse_field(period)
     ensure_in_region(user, org_path)
     answers, results, passed = service.judge(ind, body)
     key = {"indicator_id": ind.id, "org_path": org_path, "period": p.code}
@@ -99,7 +99,7 @@ async def list_assessments(
     if indicator:
         stmt = stmt.where(col(Assessment.indicator_id) == (await indicator_by_code(session, indicator)).id)
     if org:
-        stmt = stmt.where(col(Assessment.org_path).startswith(normalise(org)))
+        stmt = stmt.where(col(Assessment.org_path).startswith(await resolve(session, org)))
     if period:
         p = parse_field(period)
         stmt = stmt.where(col(Assessment.period_start) >= p.start, col(Assessment.period_end) <= p.end)

@@ -7,7 +7,8 @@ from halfsky_indicators.access import DataReader, ensure_in_region
 from halfsky_indicators.completeness import service
 from halfsky_indicators.completeness.schemas import Completeness
 from halfsky_indicators.datasets.service import get_by_code as data_set_by_code
-from halfsky_indicators.orgpaths import normalise, parse_level
+from halfsky_indicators.orgpaths import parse_level
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import reporting
 
 router = APIRouter(tags=["completeness"])
@@ -22,7 +23,7 @@ async def completeness(
     session: Session, user: DataReader, data_set: str, period: str, org: str | None = None, level: str | None = None
 ) -> Completeness:
     ds = await data_set_by_code(session, data_set)
-    org_path = normalise(org) if org else user.org_path
+    org_path = await resolve(session, org) if org else user.org_path
     ensure_in_region(user, org_path)
     return await service.completeness(
         session,

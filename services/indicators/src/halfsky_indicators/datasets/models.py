@@ -5,11 +5,11 @@ import uuid
 from sqlalchemy import Column, ForeignKey, Index, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, Bilingual, Versioned, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Owned, Versioned, uuid_pk
 from halfsky_indicators.periods import PeriodType
 
 
-class DataSet(Bilingual, Versioned, Base, table=True):
+class DataSet(Bilingual, Owned, Versioned, Base, table=True):
     """A reporting form (e.g. the annual programme report), due some days after each period ends."""
 
     __tablename__ = "data_set"

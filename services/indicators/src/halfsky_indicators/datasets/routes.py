@@ -8,7 +8,7 @@ from sqlalchemy import select
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
-from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit
+from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit, ensure_may_change
 from halfsky_indicators.datasets import service
 from halfsky_indicators.datasets.models import DataSet
 from halfsky_indicators.datasets.schemas import (
@@ -36,7 +36,7 @@ async def list_data_sets(
 async def create_data_set(
     body: DataSetCreate, session: Session, user: CatalogueEditor, response: Response
 ) -> DataSetPublic:
-    data_set = await service.create_data_set(session, body=body)
+    data_set = await service.create_data_set(session, body=body, owner=user.org_path)
     audit(session, user, "data_set.create", "data_set", data_set.id, code=data_set.code, elements=body.elements)
     await session.commit()
     set_etag(response, data_set.version)
@@ -55,6 +55,7 @@ async def update_data_set(
     code: str, body: DataSetUpdate, session: Session, user: CatalogueEditor, request: Request, response: Response
 ) -> DataSetPublic:
     data_set = await service.get_by_code(session, code, for_update=True)
+    ensure_may_change(user, data_set.owner_org_path, f"Data set {code}")
     check_if_match(request, data_set.version)
     changes = await service.update_data_set(session, data_set=data_set, body=body)
     audit(session, user, "data_set.update", "data_set", data_set.id, changes=changes)

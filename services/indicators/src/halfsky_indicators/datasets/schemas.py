@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from halfsky_indicators.base import OWNER
 from halfsky_indicators.expressions import CODE
 from halfsky_indicators.periods import PeriodType
 
@@ -38,6 +39,7 @@ class DataSetPublic(BaseModel):
     due_days: int
     elements: list[str]
     description: str
+    owner_org_path: str = Field(description=OWNER)
     version: int
     created_at: datetime
     updated_at: datetime

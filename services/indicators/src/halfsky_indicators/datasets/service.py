@@ -16,7 +16,7 @@ from halfsky_indicators.datasets.models import DataSet, DataSetElement, DataSetO
 from halfsky_indicators.datasets.schemas import DataSetCreate, DataSetPublic, DataSetUpdate
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.elements.service import by_codes
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve_each
 from halfsky_indicators.periods import REPORTING_TYPES, PeriodType
 
 
@@ -70,15 +70,15 @@ async def _set_elements(session: AsyncSession, data_set: DataSet, elements: list
     await session.flush()
 
 
-async def create_data_set(session: AsyncSession, *, body: DataSetCreate) -> DataSet:
-    """Add a data set with its elements; 409 when the code is taken."""
+async def create_data_set(session: AsyncSession, *, body: DataSetCreate, owner: str) -> DataSet:
+    """Add a data set with its elements, owned by the level at `owner`; 409 when the code is taken."""
     if body.period_type not in REPORTING_TYPES:
         raise Problem(422, "Not a reporting period type.", errors=[field_error("period_type", "month…year")])
     exists = (await session.execute(select(col(DataSet.id)).where(col(DataSet.code) == body.code))).first()
     if exists:
         raise Problem(409, f"A data set {body.code} exists.", errors=[field_error("code", "already used")])
     elements = await _resolve_elements(session, body.elements, body.period_type)
-    data_set = DataSet(**body.model_dump(exclude={"elements"}))
+    data_set = DataSet(**body.model_dump(exclude={"elements"}), owner_org_path=owner)
     session.add(data_set)
     await session.flush()
     await _set_elements(session, data_set, elements)
@@ -115,8 +115,7 @@ async def assign_org_units(session: AsyncSession, *, data_set: DataSet, org_unit
     """Replace the units expected to report the set within the caller's subtree (others stay as they are)."""
     paths = []
     errors = []
-    for i, org in enumerate(org_units):
-        path = normalise(org, f"org_units.{i}")
+    for i, path in enumerate(await resolve_each(session, org_units, lambda i: f"org_units.{i}")):
         if not path.startswith(under):
             errors.append(field_error(f"org_units.{i}", f"{path} lies outside your region"))
         paths.append(path)

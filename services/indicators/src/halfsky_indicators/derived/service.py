@@ -26,7 +26,8 @@ from halfsky_indicators.derived.models import DerivedPull
 from halfsky_indicators.elements.models import Aggregation, DataElement
 from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, locked_keys, write_values
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgpaths import parse
+from halfsky_indicators.orgtree.service import current_paths
 from halfsky_indicators.periods import Period, PeriodType, containing, previous
 
 SYSTEM = Principal(id="system:pull", name="定时汇取", roles=frozenset(), org="", org_path="/", kind="service")
@@ -76,14 +77,15 @@ async def store(
         if e.period_type == period.type and e.source_measure:
             by_measure[e.source_measure].append(e)
     totals: dict[tuple[uuid.UUID, str], Decimal] = defaultdict(Decimal)
-    unknown = set()
-    for row in feed.rows:
-        if row.measure not in by_measure:
-            unknown.add(row.measure)
-            continue
-        org_path = normalise(row.org_path, "rows.org_path")
+    unknown = {row.measure for row in feed.rows if row.measure not in by_measure}
+    rows = [row for row in feed.rows if row.measure in by_measure]
+    # The feed's paths are the other service's, which may have applied a move before or after this one did: the
+    # unit's code decides where its figures belong here.
+    codes = {row.org_path: parse(row.org_path, "rows.org_path")[0] for row in rows}
+    places = await current_paths(session, codes.values())
+    for row in rows:
         for e in by_measure[row.measure]:
-            totals[(e.id, org_path)] += row.value
+            totals[(e.id, places[codes[row.org_path]])] += row.value
     ids = [e.id for es in by_measure.values() for e in es]
     lookup = {e.id: e for es in by_measure.values() for e in es}
     stocks = [i for i in ids if lookup[i].aggregation == Aggregation.last]

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, Bilingual, Versioned, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Owned, Versioned, uuid_pk
 from halfsky_indicators.periods import PeriodType
 
 
@@ -35,7 +35,7 @@ class Source(StrEnum):
     projects = "projects"  # pulled from the projects service's stats feed
 
 
-class DataElement(Bilingual, Versioned, Base, table=True):
+class DataElement(Bilingual, Owned, Versioned, Base, table=True):
     """One thing that is counted (e.g. 服用叶酸人数, women trained)."""
 
     __tablename__ = "data_element"

@@ -9,7 +9,7 @@ from sqlmodel import col
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
-from halfsky_indicators.access import Anyone, CatalogueEditor, audit
+from halfsky_indicators.access import Anyone, CatalogueEditor, audit, ensure_may_change
 from halfsky_indicators.elements import service
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.elements.schemas import ElementCreate, ElementPublic, ElementUpdate
@@ -42,7 +42,7 @@ async def list_elements(
 async def create_element(
     body: ElementCreate, session: Session, user: CatalogueEditor, response: Response
 ) -> DataElement:
-    element = await service.create_element(session, body=body)
+    element = await service.create_element(session, body=body, owner=user.org_path)
     audit(session, user, "data_element.create", "data_element", element.id, code=element.code)
     await session.commit()
     set_etag(response, element.version)
@@ -61,6 +61,7 @@ async def update_element(
     code: str, body: ElementUpdate, session: Session, user: CatalogueEditor, request: Request, response: Response
 ) -> DataElement:
     element = await service.get_by_code(session, code, for_update=True)
+    ensure_may_change(user, element.owner_org_path, f"Data element {code}")
     check_if_match(request, element.version)
     changes = service.update_element(element=element, body=body)
     audit(session, user, "data_element.update", "data_element", element.id, changes=list(changes))

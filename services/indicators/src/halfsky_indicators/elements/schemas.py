@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from halfsky_indicators.base import OWNER
 from halfsky_indicators.elements.models import Aggregation, Source, ValueType
 from halfsky_indicators.expressions import CODE
 from halfsky_indicators.periods import PeriodType
@@ -41,6 +42,7 @@ class ElementUpdate(BaseModel):
 class ElementPublic(ElementBase):
     id: uuid.UUID
     code: str
+    owner_org_path: str = Field(description=OWNER)
     version: int
     created_at: datetime
     updated_at: datetime

@@ -63,12 +63,12 @@ def _check(body: ElementCreate) -> None:
         )
 
 
-async def create_element(session: AsyncSession, *, body: ElementCreate) -> DataElement:
-    """Add an element; 409 when the code is taken."""
+async def create_element(session: AsyncSession, *, body: ElementCreate, owner: str) -> DataElement:
+    """Add an element owned by the level at `owner` (the creator's); 409 when the code is taken."""
     _check(body)
     if (await by_codes(session, [body.code])).get(body.code):
         raise Problem(409, f"A data element {body.code} exists.", errors=[field_error("code", "already used")])
-    element = DataElement(**body.model_dump())
+    element = DataElement(**body.model_dump(), owner_org_path=owner)
     session.add(element)
     await session.flush()
     return element

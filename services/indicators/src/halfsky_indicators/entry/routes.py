@@ -30,7 +30,7 @@ from halfsky_indicators.entry.schemas import (
 )
 from halfsky_indicators.entry.values import in_period
 from halfsky_indicators.entry.workflow import NEEDS_REASON, Action
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import parse_field, reporting
 from halfsky_indicators.validation.service import check_submission
 
@@ -43,7 +43,7 @@ async def get_form(
     data_set: str, org: str, period: str, session: Session, user: DataReader, response: Response
 ) -> FormPublic:
     ds = await datasets.get_by_code(session, data_set)
-    org_path, p = normalise(org), reporting(period, ds.period_type)
+    org_path, p = await resolve(session, org), reporting(period, ds.period_type)
     ensure_in_region(user, org_path)
     result = await service.form(session, data_set=ds, org_path=org_path, period=p)
     set_etag(response, result.version)
@@ -62,7 +62,7 @@ async def save_form(
     response: Response,
 ) -> FormPublic:
     ds = await datasets.get_by_code(session, data_set)
-    org_path, p = normalise(org), reporting(period, ds.period_type)
+    org_path, p = await resolve(session, org), reporting(period, ds.period_type)
     ensure_in_region(user, org_path)
     report, created = await service.open_report(session, data_set=ds, org_path=org_path, period=p)
     if not created:
@@ -112,7 +112,7 @@ async def act(
         raise Problem(422, f"To {action} a report, give the reason.", errors=[field_error("reason", "required")])
     text = body.reason.strip() if action in NEEDS_REASON else body.comment
     ds = await datasets.get_by_code(session, data_set)
-    org_path, p = normalise(org), reporting(period, ds.period_type)
+    org_path, p = await resolve(session, org), reporting(period, ds.period_type)
     report = await service.get_report(session, data_set=ds, org_path=org_path, period=p.code, for_update=True)
     if report is None or not user.sees(org_path):
         raise Problem(404, "No report for this data set, unit and period; save the form first.")
@@ -157,7 +157,7 @@ async def list_reports(
 ) -> Page[ReportPublic]:
     stmt = select(DataSetReport).where(visible_to(user, DataSetReport.org_path))
     if org:
-        stmt = stmt.where(col(DataSetReport.org_path).startswith(normalise(org)))
+        stmt = stmt.where(col(DataSetReport.org_path).startswith(await resolve(session, org)))
     if data_set:
         stmt = stmt.where(col(DataSetReport.data_set_id) == (await datasets.get_by_code(session, data_set)).id)
     if period:
@@ -195,7 +195,7 @@ async def list_values(
 ) -> Page[DataValuePublic]:
     stmt = select(DataValue).where(visible_to(user, DataValue.org_path))
     if org:
-        stmt = stmt.where(col(DataValue.org_path).startswith(normalise(org)))
+        stmt = stmt.where(col(DataValue.org_path).startswith(await resolve(session, org)))
     if period:
         stmt = stmt.where(in_period(parse_field(period)))
     if element:

@@ -18,7 +18,7 @@ from halfsky_indicators.figures.models import ReportedFigure
 from halfsky_indicators.figures.schemas import FigureCreate, FigurePublic, FigureUpdate
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.indicators.service import get_by_code as indicator_by_code
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import parse_field
 
 router = APIRouter(prefix="/reported-figures", tags=["reported figures"])
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/reported-figures", tags=["reported figures"])
 @router.post("", response_model=FigurePublic, status_code=201, summary="Record a figure with its stated rate")
 async def create_figure(body: FigureCreate, session: Session, user: DataEditor, response: Response) -> FigurePublic:
     indicator = await indicator_by_code(session, body.indicator)
-    org_path = normalise(body.org)
+    org_path = await resolve(session, body.org)
     ensure_in_region(user, org_path)
     period = parse_field(body.period)
     figure = await service.add_figure(
@@ -56,7 +56,7 @@ async def list_figures(
     if mismatch is not None:
         stmt = stmt.where(col(ReportedFigure.mismatch).is_(mismatch))
     if org:
-        stmt = stmt.where(col(ReportedFigure.org_path).startswith(normalise(org)))
+        stmt = stmt.where(col(ReportedFigure.org_path).startswith(await resolve(session, org)))
     if period:
         p = parse_field(period)
         stmt = stmt.where(col(ReportedFigure.period_start) >= p.start, col(ReportedFigure.period_end) <= p.end)

@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, Bilingual, Versioned, amount_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Owned, Versioned, amount_field, uuid_pk
 
 
 class Domain(StrEnum):
@@ -97,8 +97,9 @@ class Indicator(Bilingual, Versioned, Base, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
-class Target(Versioned, Base, table=True):
-    """The target of an indicator for a year, everywhere (`/`) or for one region and its subtree."""
+class Target(Owned, Versioned, Base, table=True):
+    """The target of an indicator for a year, everywhere (`/`) or for one region and its subtree; owned by the level
+    that set it (a city's target for a county stays as the city set it)."""
 
     __tablename__ = "indicator_target"
     __table_args__ = (UniqueConstraint("indicator_id", "year", "org_path", name="uq_indicator_target"),)

@@ -11,7 +11,7 @@ from halfsky_common.auth import Principal, require_roles
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
-from halfsky_indicators.access import EDIT_CATALOGUE, Anyone, CatalogueEditor, audit
+from halfsky_indicators.access import EDIT_CATALOGUE, Anyone, CatalogueEditor, audit, ensure_may_change
 from halfsky_indicators.indicators import service
 from halfsky_indicators.indicators.models import Domain, Indicator, Kind
 from halfsky_indicators.indicators.schemas import (
@@ -118,7 +118,8 @@ async def update_target(
 ) -> TargetPublic:
     indicator = await service.get_by_code(session, code)
     target = await service.get_target(session, indicator, target_id)
-    service.target_org(user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
+    await service.target_org(session, user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
+    ensure_may_change(user, target.owner_org_path, f"The {target.year} target of {code} for {target.org_path}")
     check_if_match(request, target.version)
     changes = service.update_target(target=target, body=body)
     audit(session, user, "target.update", "indicator", indicator.id, org_path=target.org_path, changes=changes)
@@ -133,7 +134,8 @@ async def delete_target(
 ) -> Response:
     indicator = await service.get_by_code(session, code)
     target = await service.get_target(session, indicator, target_id)
-    service.target_org(user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
+    await service.target_org(session, user, await plans.get(session, indicator.plan_id), target.org_path or "/", "org")
+    ensure_may_change(user, target.owner_org_path, f"The {target.year} target of {code} for {target.org_path}")
     check_if_match(request, target.version)
     await session.delete(target)
     audit(session, user, "target.delete", "indicator", indicator.id, org_path=target.org_path, year=target.year)

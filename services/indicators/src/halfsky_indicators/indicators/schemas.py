@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from halfsky_indicators.base import OWNER
 from halfsky_indicators.expressions import CODE
 from halfsky_indicators.indicators.models import Comparator, Direction, Domain, Kind, Unit
 
@@ -43,6 +44,7 @@ class TargetPublic(BaseModel):
     org_path: str
     value: Decimal
     note: str
+    owner_org_path: str = Field(description=OWNER)
     version: int
 
 

@@ -12,6 +12,7 @@ from sqlmodel import col
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
+from halfsky_indicators.access import NATIONAL
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.elements.service import by_codes
 from halfsky_indicators.expressions import ExpressionError, parse_expression
@@ -24,9 +25,9 @@ from halfsky_indicators.indicators.schemas import (
     TargetPublic,
     TargetUpdate,
 )
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.plans.models import Plan
-from halfsky_indicators.plans.service import NATIONAL, ensure_may_edit
+from halfsky_indicators.plans.service import ensure_may_edit
 
 # First path segments the service uses itself; an indicator code must not shadow them.
 RESERVED = frozenset(
@@ -173,12 +174,12 @@ async def update_indicator(session: AsyncSession, *, indicator: Indicator, body:
     return list(changes)
 
 
-def target_org(user: Principal, plan: Plan, org: str, field: str) -> str:
+async def target_org(session: AsyncSession, user: Principal, plan: Plan, org: str, field: str) -> str:
     """Where a target applies: everywhere needs the right to edit the plan, a region needs it inside yours."""
     if org.strip() == NATIONAL:
         ensure_may_edit(user, plan.org_path)
         return plan.org_path if plan.org_path != NATIONAL else NATIONAL
-    path = normalise(org, field)
+    path = await resolve(session, org, field)
     if not user.sees(path):
         raise Problem(403, f"{path} lies outside your region.", errors=[field_error(field, "outside your region")])
     return path
@@ -188,7 +189,7 @@ async def add_target(
     session: AsyncSession, *, user: Principal, indicator: Indicator, plan: Plan, body: TargetIn, field: str = "org"
 ) -> Target:
     """Set a target for a year (and region); 409 when that year and region have one."""
-    org_path = target_org(user, plan, body.org, f"{field}.org" if field != "org" else "org")
+    org_path = await target_org(session, user, plan, body.org, f"{field}.org" if field != "org" else "org")
     clash = await session.execute(
         select(col(Target.id)).where(
             col(Target.indicator_id) == indicator.id, col(Target.year) == body.year, col(Target.org_path) == org_path
@@ -198,7 +199,14 @@ async def add_target(
         raise Problem(
             409, f"{indicator.code} has a {body.year} target for {org_path}.", errors=[field_error(field, "exists")]
         )
-    target = Target(indicator_id=indicator.id, year=body.year, org_path=org_path, value=body.value, note=body.note)
+    target = Target(
+        indicator_id=indicator.id,
+        year=body.year,
+        org_path=org_path,
+        value=body.value,
+        note=body.note,
+        owner_org_path=user.org_path,
+    )
     session.add(target)
     await session.flush()
     return target

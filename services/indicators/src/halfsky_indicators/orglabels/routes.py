@@ -7,7 +7,7 @@ from halfsky_common.db import Session
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import CatalogueEditor, DataReader, audit
 from halfsky_indicators.orglabels import service
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve_each, resolve_many
 
 router = APIRouter(prefix="/org-labels", tags=["org unit names"])
 
@@ -22,8 +22,8 @@ async def store_labels(body: list[Label], session: Session, user: CatalogueEdito
     if len(body) > 50_000:
         raise Problem(413, "At most 50,000 names per request.")
     labels = []
-    for i, label in enumerate(body):
-        path = normalise(label.org, f"{i}.org")
+    places = await resolve_each(session, [label.org for label in body], lambda i: f"{i}.org")
+    for i, (label, path) in enumerate(zip(body, places, strict=True)):
         if not user.sees(path):
             raise Problem(403, f"{path} lies outside your region.", errors=[field_error(f"{i}.org", "outside")])
         labels.append((path, label.name))
@@ -35,5 +35,5 @@ async def store_labels(body: list[Label], session: Session, user: CatalogueEdito
 
 @router.get("", summary="Names of units, by code or path")
 async def get_labels(orgs: str, session: Session, user: DataReader) -> dict[str, str]:
-    paths = [normalise(o.strip(), "orgs") for o in orgs.split(",") if o.strip()][:1000]
+    paths = await resolve_many(session, [o.strip() for o in orgs.split(",") if o.strip()][:1000], "orgs")
     return await service.names_for(session, paths)

@@ -9,24 +9,16 @@ from sqlmodel import col
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
 from halfsky_common.problems import Problem, field_error
+from halfsky_indicators.access import NATIONAL, ensure_may_change
 from halfsky_indicators.base import row_dict
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.plans.schemas import PlanCreate, PlanPublic, PlanUpdate
 
-NATIONAL = "/"
-
-
-def may_edit(user: Principal, org_path: str) -> bool:
-    """National plans are kept by admins; a local plan by the catalogue editors of its region."""
-    if org_path == NATIONAL:
-        return user.has_role("admin")
-    return user.sees(org_path)
-
 
 def ensure_may_edit(user: Principal, org_path: str) -> None:
-    if not may_edit(user, org_path):
-        raise Problem(403, f"The catalogue of {org_path} is kept by its own region's editors.")
+    """A plan (and its indicators) is owned by its jurisdiction: kept there or above; national ones at the top."""
+    ensure_may_change(user, org_path, f"The catalogue of {org_path}")
 
 
 def public(plan: Plan) -> PlanPublic:
@@ -51,7 +43,7 @@ async def get(session: AsyncSession, plan_id: uuid.UUID) -> Plan:
 
 async def create_plan(session: AsyncSession, *, user: Principal, body: PlanCreate) -> Plan:
     """Add a plan in a jurisdiction the caller may edit; 409 when the code is taken."""
-    org_path = NATIONAL if body.org.strip() == NATIONAL else normalise(body.org)
+    org_path = NATIONAL if body.org.strip() == NATIONAL else await resolve(session, body.org)
     ensure_may_edit(user, org_path)
     if (await session.execute(select(col(Plan.id)).where(col(Plan.code) == body.code))).first():
         raise Problem(409, f"A plan {body.code} exists.", errors=[field_error("code", "already used")])

@@ -45,7 +45,7 @@ async def seed_catalogue(session: AsyncSession, actor: Principal = SEEDER, direc
     have = await _codes(session, DataElement)
     for element in c.elements:
         if element["code"] not in have:
-            await create_element(session, body=ElementCreate(**element))
+            await create_element(session, body=ElementCreate(**element), owner=actor.org_path)
             added["elements"] += 1
     have = await _codes(session, Indicator)
     for spec in c.indicators:
@@ -56,12 +56,12 @@ async def seed_catalogue(session: AsyncSession, actor: Principal = SEEDER, direc
     have = await _codes(session, DataSet)
     for data_set in c.data_sets:
         if data_set["code"] not in have:
-            await create_data_set(session, body=DataSetCreate(**data_set))
+            await create_data_set(session, body=DataSetCreate(**data_set), owner=actor.org_path)
             added["data_sets"] += 1
     have = await _codes(session, ValidationRule)
     for rule in c.rules:
         if rule["code"] not in have:
-            await create_rule(session, body=RuleCreate(**rule))
+            await create_rule(session, body=RuleCreate(**rule), owner=actor.org_path)
             added["rules"] += 1
     audit(session, actor, "catalogue.seed", "catalogue", "programmes", added=added)
     return added

@@ -15,7 +15,7 @@ from halfsky_common.offloop import abandonable
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.entry.values import write_values
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import parse_field
 from halfsky_indicators.transfer import service
 
@@ -79,7 +79,7 @@ async def export_values(
     elements: Annotated[str | None, Query(description="Element codes, comma-separated")] = None,
     source: str | None = None,
 ) -> Response:
-    org_path = normalise(org) if org else user.org_path
+    org_path = await resolve(session, org) if org else user.org_path
     ensure_in_region(user, org_path)
     p = parse_field(period) if period else None
     codes = [c.strip() for c in (elements or "").split(",") if c.strip()]

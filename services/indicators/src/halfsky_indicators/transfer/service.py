@@ -22,7 +22,8 @@ from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys
 from halfsky_indicators.numbers import plain
-from halfsky_indicators.orgpaths import code_of, normalise
+from halfsky_indicators.orgpaths import code_of
+from halfsky_indicators.orgtree.service import resolve_all
 from halfsky_indicators.periods import reporting
 
 COLUMNS = ("element", "org", "period", "value", "comment")
@@ -82,7 +83,8 @@ async def check_rows(
         e.code: e
         for e in (await session.execute(select(DataElement).where(col(DataElement.code).in_(codes)))).scalars()
     }
-    good, rejected = await work.run(_check_all, rows, elements, user, work.stop)
+    places = await resolve_all(session, [row.get("org", "") for _, row in rows])
+    good, rejected = await work.run(_check_all, rows, elements, user, places, work.stop)
     locks = await locked_keys(session, [v.key for _, v in good])
     for n, v in good:
         if v.key in locks:
@@ -92,7 +94,11 @@ async def check_rows(
 
 
 def _check_all(
-    rows: Sequence[Line], elements: dict[str, DataElement], user: Principal, stop: Stop
+    rows: Sequence[Line],
+    elements: dict[str, DataElement],
+    user: Principal,
+    places: dict[str, str | Problem],
+    stop: Stop,
 ) -> tuple[list[tuple[int, NewValue]], list[Rejected]]:
     good: list[tuple[int, NewValue]] = []
     rejected: list[Rejected] = []
@@ -101,7 +107,7 @@ def _check_all(
         stop.check()
         if not any(row.values()):
             continue
-        problem = _check_row(n, row, elements, user)
+        problem = _check_row(n, row, elements, user, places)
         if isinstance(problem, Rejected):
             rejected.append(problem)
             continue
@@ -113,16 +119,20 @@ def _check_all(
     return good, rejected
 
 
-def _check_row(n: int, row: dict[str, str], elements: dict[str, DataElement], user: Principal) -> NewValue | Rejected:
+def _check_row(
+    n: int, row: dict[str, str], elements: dict[str, DataElement], user: Principal, places: dict[str, str | Problem]
+) -> NewValue | Rejected:
     element = elements.get(row.get("element", ""))
     if element is None:
         return Rejected(n, "element", f"no data element {row.get('element', '')!r}")
     if element.source != Source.manual:
         return Rejected(n, "element", f"{element.code} is pulled from {element.source}, not imported")
+    org_path = places[row.get("org", "")]
+    if isinstance(org_path, Problem):
+        return Rejected(n, "org", org_path.detail)
+    if not user.sees(org_path):
+        return Rejected(n, "org", f"{org_path} lies outside your region")
     try:
-        org_path = normalise(row.get("org", ""))
-        if not user.sees(org_path):
-            return Rejected(n, "org", f"{org_path} lies outside your region")
         period = reporting(row.get("period", ""), element.period_type)
     except Problem as exc:
         field = (exc.errors or [{"field": "org"}])[0]["field"]

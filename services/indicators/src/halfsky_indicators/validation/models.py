@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, String, Text
 from sqlmodel import Field
 
-from halfsky_indicators.base import Base, Bilingual, Versioned, amount_field, uuid_pk
+from halfsky_indicators.base import Base, Bilingual, Owned, Versioned, amount_field, uuid_pk
 
 
 class RuleKind(StrEnum):
@@ -21,8 +21,9 @@ class Severity(StrEnum):
     warning = "warning"  # submission needs a comment
 
 
-class ValidationRule(Bilingual, Versioned, Base, table=True):
-    """One data-quality rule, for every unit's values (or only on one data set's submissions)."""
+class ValidationRule(Bilingual, Owned, Versioned, Base, table=True):
+    """One data-quality rule, for the values of every unit in its owner's subtree (or only on one data set's
+    submissions there): a county's own rule checks that county, never its neighbours or the province."""
 
     __tablename__ = "validation_rule"
 

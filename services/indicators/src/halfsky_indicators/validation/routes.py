@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
-from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit, ensure_in_region
+from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit, ensure_in_region, ensure_may_change
 from halfsky_indicators.datasets.service import get_by_code as data_set_by_code
-from halfsky_indicators.orgpaths import normalise
+from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.periods import parse_field
 from halfsky_indicators.validation import service
 from halfsky_indicators.validation.models import ValidationRule
@@ -26,7 +26,7 @@ async def list_rules(session: Session, user: Anyone) -> list[RulePublic]:
 
 @router.post("/validation-rules", response_model=RulePublic, status_code=201)
 async def create_rule(body: RuleCreate, session: Session, user: CatalogueEditor, response: Response) -> RulePublic:
-    rule = await service.create_rule(session, body=body)
+    rule = await service.create_rule(session, body=body, owner=user.org_path)
     audit(session, user, "validation_rule.create", "validation_rule", rule.id, code=rule.code)
     await session.commit()
     set_etag(response, rule.version)
@@ -45,6 +45,7 @@ async def update_rule(
     code: str, body: RuleUpdate, session: Session, user: CatalogueEditor, request: Request, response: Response
 ) -> RulePublic:
     rule = await service.get_by_code(session, code, for_update=True)
+    ensure_may_change(user, rule.owner_org_path, f"Validation rule {code}")
     check_if_match(request, rule.version)
     changes = await service.update_rule(session, rule=rule, body=body)
     audit(session, user, "validation_rule.update", "validation_rule", rule.id, changes=changes)
@@ -62,7 +63,7 @@ async def validation_report(
     data_set: str | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> ValidationReport:
-    org_path = normalise(org) if org else user.org_path
+    org_path = await resolve(session, org) if org else user.org_path
     ensure_in_region(user, org_path)
     ds = await data_set_by_code(session, data_set) if data_set else None
     return await service.report(session, org_path=org_path, period=parse_field(period), data_set=ds, limit=limit)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from halfsky_indicators.base import OWNER
 from halfsky_indicators.entry.schemas import Violation
 from halfsky_indicators.expressions import CODE
 from halfsky_indicators.validation.models import RuleKind, Severity
@@ -45,6 +46,7 @@ class RuleUpdate(BaseModel):
 class RulePublic(RuleFields):
     id: uuid.UUID
     code: str
+    owner_org_path: str = Field(description=OWNER)
     version: int
     created_at: datetime
     updated_at: datetime

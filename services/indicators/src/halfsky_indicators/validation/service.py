@@ -75,12 +75,16 @@ async def _check(session: AsyncSession, values: dict[str, object]) -> tuple[uuid
     return element_id, data_set_id
 
 
-async def create_rule(session: AsyncSession, *, body: RuleCreate) -> ValidationRule:
+async def create_rule(session: AsyncSession, *, body: RuleCreate, owner: str) -> ValidationRule:
+    """Add a rule owned by (and checking only) the level at `owner`; 409 when the code is taken."""
     if (await session.execute(select(col(ValidationRule.id)).where(col(ValidationRule.code) == body.code))).first():
         raise Problem(409, f"A rule {body.code} exists.", errors=[field_error("code", "already used")])
     element_id, data_set_id = await _check(session, body.model_dump())
     rule = ValidationRule(
-        **body.model_dump(exclude={"element", "data_set"}), element_id=element_id, data_set_id=data_set_id
+        **body.model_dump(exclude={"element", "data_set"}),
+        element_id=element_id,
+        data_set_id=data_set_id,
+        owner_org_path=owner,
     )
     session.add(rule)
     await session.flush()
@@ -173,8 +177,11 @@ def judge(c: Compiled, current: Values, prior: Values) -> str | None:
 
 
 def run(rules: Sequence[Compiled], current: Values, prior: Values, *, org_path: str, period: str) -> list[Violation]:
+    """The violations of one unit's values in one period, by the rules of its own level and those above it."""
     out = []
     for c in rules:
+        if not org_path.startswith(c.rule.owner_org_path):
+            continue  # another county's rule, or a lower level's: not this unit's to meet
         message = judge(c, current, prior)
         if message:
             r = c.rule
