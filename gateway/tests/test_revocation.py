@@ -44,7 +44,10 @@ async def test_disabling_a_user_refuses_her_access_token_at_once(
     proxied = await client.get("/api/cases", headers=bearer(tokens))
     assert proxied.status_code == 401 and proxied.headers["content-type"] == "application/problem+json"
     await _set_disabled(client, admin, name, False)
-    assert (await client.get("/api/auth/me", headers=bearer(tokens))).status_code == 200
+    # Enabled again she signs in again: disabling ended her sign-ins, whose tokens stay refused.
+    again = await client.get("/api/auth/me", headers=bearer(tokens))
+    assert again.status_code == 401 and again.json()["code"] == "session_ended"
+    assert (await client.get("/api/auth/me", headers=bearer(await login(name)))).status_code == 200
 
 
 async def test_another_replica_learns_of_a_disabled_user_on_its_next_reload(

@@ -14,6 +14,7 @@ SERVICE_ROUTES = {"cases": "/cases", "projects": "/projects", "indicators": "/in
 # A service learns of a revocation from the gateway's list: one gateway reload plus one poll (5 + 5 s by default);
 # the rest is slack for a busy machine.
 SERVICE_BOUND = 20.0
+NEW_PASSWORD = "Violet-harbour-7391"
 
 
 def _refused_within(url: str, headers: dict[str, str], seconds: float, method: str = "GET") -> httpx.Response:
@@ -189,3 +190,38 @@ def test_a_token_carrying_a_scope_taken_from_its_client_is_refused(world: World)
     fresh = {"Authorization": f"Bearer {world.client_token(client)}"}
     assert httpx.get(through, headers=fresh, timeout=10).status_code == 403
     assert httpx.get(direct, headers=fresh, timeout=10).status_code == 403
+
+
+def test_changing_your_password_ends_your_other_sign_ins_everywhere(world: World) -> None:
+    username = f"th_pw_{uuid.uuid4().hex[:6]}"
+    body = {"username": username, "name": "临时工作人员", "password": PASSWORD, "roles": ["case_worker"]}
+    world.call("admin", "POST", "/api/users", json={**body, "org_unit_id": world.ids["tianhe_unit"]}, expect=201)
+
+    def sign_in() -> dict[str, str]:
+        r = world.http.post(
+            "/api/auth/login",
+            json={"username": username, "password": PASSWORD},
+            headers={"X-Forwarded-For": world.fresh_ip()},
+        )
+        assert r.status_code == 200, r.text
+        return {"refresh": r.json()["refresh_token"], "Authorization": f"Bearer {r.json()['access_token']}"}
+
+    here, there = sign_in(), sign_in()
+    direct = f"{world.service_url('cases')}/cases"
+    assert httpx.get(direct, headers={"Authorization": there["Authorization"]}, timeout=10).status_code == 200
+    change = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    r = world.http.post("/api/auth/change-password", json=change, headers={"Authorization": here["Authorization"]})
+    assert r.status_code == 204, r.text
+
+    refresh = world.http.post("/api/auth/refresh", json={"refresh_token": there["refresh"]})
+    assert refresh.status_code == 401 and refresh.json()["code"] == "session_ended"
+    theirs = {"Authorization": there["Authorization"]}
+    at_gateway = httpx.get(f"{world.base}/api/cases", headers=theirs, timeout=10)
+    assert at_gateway.status_code == 401 and at_gateway.json()["code"] == "session_ended"
+    at_service = _refused_within(direct, theirs, SERVICE_BOUND)
+    assert at_service.status_code == 401 and at_service.json()["code"] == "session_ended"
+    # The sign-in the change was made from goes on, at both doors, and refreshes.
+    mine = {"Authorization": here["Authorization"]}
+    assert httpx.get(f"{world.base}/api/cases", headers=mine, timeout=10).status_code == 200
+    assert httpx.get(direct, headers=mine, timeout=10).status_code == 200
+    assert world.http.post("/api/auth/refresh", json={"refresh_token": here["refresh"]}).status_code == 200
