@@ -1,8 +1,6 @@
 """Sign-ins end: a password change ends every other one (their access tokens too), and none outlives its absolute
 lifetime however often its refresh token is rotated."""
 
-import asyncio
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -27,16 +25,6 @@ async def _refresh(client: httpx.AsyncClient, pair: dict[str, str]) -> httpx.Res
     return await client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
 
 
-async def _refused_within(other: httpx.AsyncClient, headers: dict[str, str], seconds: float) -> httpx.Response:
-    """Ask until the token is refused or the time is up; the last answer."""
-    deadline = time.monotonic() + seconds
-    r = await other.get("/api/auth/me", headers=headers)
-    while r.status_code == 200 and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-        r = await other.get("/api/auth/me", headers=headers)
-    return r
-
-
 async def test_changing_your_password_ends_your_other_sign_ins_and_keeps_this_one(
     client: httpx.AsyncClient,
     settings_factory: Callable[..., Settings],
@@ -44,6 +32,7 @@ async def test_changing_your_password_ends_your_other_sign_ins_and_keeps_this_on
     make_user: Any,
     login: Any,
     password: str,
+    refused_within: Any,
 ) -> None:
     name = await make_user(unit=tree.tianhe, roles=["case_worker"])
     here, laptop = await login(name), await login(name)  # two sign-ins, e.g. the office PC and a stolen laptop
@@ -66,7 +55,7 @@ async def test_changing_your_password_ends_your_other_sign_ins_and_keeps_this_on
         proxied = await client.get("/api/cases", headers=bearer(laptop))  # refused before forwarding (not a 503)
         assert proxied.status_code == 401 and proxied.json()["code"] == "session_ended"
         # ... and on the other replica within its reload interval.
-        elsewhere = await _refused_within(other, bearer(laptop), 10)
+        elsewhere = await refused_within(other, "GET", "/api/auth/me", bearer(laptop), 10)
         assert elsewhere.status_code == 401 and elsewhere.json()["code"] == "session_ended"
 
         # The sign-in the password was changed from goes on, on both replicas.
