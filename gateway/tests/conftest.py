@@ -1,6 +1,7 @@
 """Fixtures of the gateway suite: a migrated database, the app in-process, a small region tree, users."""
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -154,3 +155,22 @@ def serve() -> Callable[[Any], AbstractAsyncContextManager[str]]:
     """`async with serve(asgi_app) as url`: the app on loopback behind uvicorn, so the proxy's transport runs for
     real (lifespan off: an app that needs one is wrapped in `running` first or needs none)."""
     return _serve
+
+
+async def _refused_within(
+    http: httpx.AsyncClient, method: str, path: str, headers: dict[str, str], seconds: float, **kwargs: Any
+) -> httpx.Response:
+    """Call until the answer is a 401 or `seconds` have passed; the last answer (a change another replica makes
+    reaches this one at its next reload: there is no event to await)."""
+    deadline = time.monotonic() + seconds
+    r = await http.request(method, path, headers=headers, **kwargs)
+    while r.status_code != 401 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        r = await http.request(method, path, headers=headers, **kwargs)
+    return r
+
+
+@pytest.fixture(scope="session")
+def refused_within() -> Callable[..., Awaitable[httpx.Response]]:
+    """`await refused_within(http, method, path, headers, seconds, json=…)`: the answer once it is a 401."""
+    return _refused_within

@@ -11,6 +11,20 @@ from security_world import PASSWORD, TIANHE, World, case_body
 from halfsky_common.testing import forged_tokens
 
 SERVICE_ROUTES = {"cases": "/cases", "projects": "/projects", "indicators": "/indicators"}
+# A service learns of a revocation from the gateway's list: one gateway reload plus one poll (5 + 5 s by default);
+# the rest is slack for a busy machine.
+SERVICE_BOUND = 20.0
+NEW_PASSWORD = "Violet-harbour-7391"
+
+
+def _refused_within(url: str, headers: dict[str, str], seconds: float, method: str = "GET") -> httpx.Response:
+    """Ask until the token is refused (401) or the time is up; the last answer."""
+    deadline = time.monotonic() + seconds
+    r = httpx.request(method, url, headers=headers, timeout=10)
+    while r.status_code != 401 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        r = httpx.request(method, url, headers=headers, timeout=10)
+    return r
 
 
 def _forged(world: World) -> dict[str, str]:
@@ -59,6 +73,9 @@ def test_a_disabled_users_access_token_is_refused_within_seconds(world: World) -
         time.sleep(0.2)
     assert r.status_code == 401 and r.json()["code"] == "account_disabled"
     assert httpx.get(f"{world.base}/api/auth/me", headers=headers).status_code == 401
+    # The service, called directly, learns it from the gateway's list within the same bound.
+    direct = _refused_within(f"{world.service_url('cases')}/cases", headers, SERVICE_BOUND)
+    assert direct.status_code == 401 and direct.json()["code"] == "account_disabled"
     # The tokens of everyone else still work.
     assert httpx.get(f"{world.base}/api/cases", headers=world.callers["case_worker"].headers).status_code == 200
 
@@ -121,3 +138,90 @@ def test_access_tokens_are_short_lived(world: World) -> None:
         claims = jwt.get_unverified_claims(token)
         assert claims["exp"] - claims["iat"] == 15 * 60
         assert claims["org_path"] == TIANHE
+
+
+def _new_client(world: World, scopes: list[str]) -> dict[str, object]:
+    body = {"name": f"天河区法院-{uuid.uuid4().hex[:6]}", "agency": "court", "scopes": scopes}
+    r = world.call("admin", "POST", "/api/clients", json={**body, "org_unit_id": world.ids["tianhe_unit"]}, expect=201)
+    return {**r.json(), "etag": f'W/"{r.json()["version"]}"'}
+
+
+def _change_client(world: World, client: dict[str, object], **change: object) -> None:
+    r = world.call(
+        "admin", "PATCH", f"/api/clients/{client['id']}", json=change, headers={"If-Match": str(client["etag"])}
+    )
+    assert r.status_code == 200, r.text
+    client["etag"] = r.headers["ETag"]
+
+
+def test_a_disabled_clients_token_is_refused_within_seconds_by_the_gateway_and_the_services(world: World) -> None:
+    client = _new_client(world, ["cases:referrals", "stats:read"])
+    headers = {"Authorization": f"Bearer {world.client_token(client)}"}
+    through = f"{world.base}/api/cases/referrals"
+    direct = f"{world.service_url('cases')}/cases/referrals"
+    feed = f"{world.service_url('projects')}/projects/stats/feed?period=2026"
+    for url in (through, direct, feed):
+        assert httpx.get(url, headers=headers, timeout=10).status_code == 200, url
+    _change_client(world, client, disabled=True)
+    at_gateway = httpx.get(through, headers=headers, timeout=10)  # the replica that disabled it: at once
+    assert at_gateway.status_code == 401 and at_gateway.json()["code"] == "client_disabled"
+    started = time.monotonic()
+    for url in (direct, feed):  # services verify tokens themselves: refused too, within seconds
+        r = _refused_within(url, headers, SERVICE_BOUND)
+        assert r.status_code == 401 and r.json()["code"] == "client_disabled", (url, r.status_code, r.text[:200])
+    assert time.monotonic() - started < SERVICE_BOUND
+    assert httpx.get(f"{world.base}/health", timeout=10).status_code == 200
+    # Every other client's token still works.
+    assert world.call("partner", "GET", "/api/cases/referrals").status_code == 200
+
+
+def test_a_token_carrying_a_scope_taken_from_its_client_is_refused(world: World) -> None:
+    client = _new_client(world, ["cases:intake", "cases:referrals"])
+    headers = {"Authorization": f"Bearer {world.client_token(client)}"}
+    through = f"{world.base}/api/cases/referrals"
+    direct = f"{world.service_url('cases')}/cases/referrals"
+    assert httpx.get(through, headers=headers, timeout=10).status_code == 200
+    assert httpx.get(direct, headers=headers, timeout=10).status_code == 200
+    _change_client(world, client, scopes=["cases:intake"])
+    for url, bound in ((through, 0.0), (direct, SERVICE_BOUND)):
+        r = _refused_within(url, headers, bound)
+        assert r.status_code == 401 and r.json()["code"] == "client_scopes_reduced", (url, r.text[:200])
+    # A new token carries only what is left: the referrals are a 403 now, at both doors.
+    fresh = {"Authorization": f"Bearer {world.client_token(client)}"}
+    assert httpx.get(through, headers=fresh, timeout=10).status_code == 403
+    assert httpx.get(direct, headers=fresh, timeout=10).status_code == 403
+
+
+def test_changing_your_password_ends_your_other_sign_ins_everywhere(world: World) -> None:
+    username = f"th_pw_{uuid.uuid4().hex[:6]}"
+    body = {"username": username, "name": "临时工作人员", "password": PASSWORD, "roles": ["case_worker"]}
+    world.call("admin", "POST", "/api/users", json={**body, "org_unit_id": world.ids["tianhe_unit"]}, expect=201)
+
+    def sign_in() -> dict[str, str]:
+        r = world.http.post(
+            "/api/auth/login",
+            json={"username": username, "password": PASSWORD},
+            headers={"X-Forwarded-For": world.fresh_ip()},
+        )
+        assert r.status_code == 200, r.text
+        return {"refresh": r.json()["refresh_token"], "Authorization": f"Bearer {r.json()['access_token']}"}
+
+    here, there = sign_in(), sign_in()
+    direct = f"{world.service_url('cases')}/cases"
+    assert httpx.get(direct, headers={"Authorization": there["Authorization"]}, timeout=10).status_code == 200
+    change = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    r = world.http.post("/api/auth/change-password", json=change, headers={"Authorization": here["Authorization"]})
+    assert r.status_code == 204, r.text
+
+    refresh = world.http.post("/api/auth/refresh", json={"refresh_token": there["refresh"]})
+    assert refresh.status_code == 401 and refresh.json()["code"] == "session_ended"
+    theirs = {"Authorization": there["Authorization"]}
+    at_gateway = httpx.get(f"{world.base}/api/cases", headers=theirs, timeout=10)
+    assert at_gateway.status_code == 401 and at_gateway.json()["code"] == "session_ended"
+    at_service = _refused_within(direct, theirs, SERVICE_BOUND)
+    assert at_service.status_code == 401 and at_service.json()["code"] == "session_ended"
+    # The sign-in the change was made from goes on, at both doors, and refreshes.
+    mine = {"Authorization": here["Authorization"]}
+    assert httpx.get(f"{world.base}/api/cases", headers=mine, timeout=10).status_code == 200
+    assert httpx.get(direct, headers=mine, timeout=10).status_code == 200
+    assert world.http.post("/api/auth/refresh", json={"refresh_token": here["refresh"]}).status_code == 200

@@ -15,9 +15,18 @@ class Settings(ServiceSettings):
     jwt_private_key_file: Path | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 14
+    refresh_token_absolute_days: float = Field(
+        default=30,
+        gt=0,
+        description="A sign-in ends this long after the password was given, however often its refresh token was "
+        "rotated (each rotation grants refresh_token_days more, never past this).",
+    )
     client_token_minutes: int = 15
     disabled_reload_seconds: float = Field(
-        default=5.0, gt=0, description="How often each replica reloads disabled accounts, whose tokens it refuses."
+        default=5.0,
+        gt=0,
+        description="How often each replica reloads the revocation list (disabled accounts and clients, ended "
+        "sign-ins, clients' scopes), whose tokens it refuses and whose digests the services poll.",
     )
     org_move_retry_seconds: float = Field(
         default=30.0, gt=0, description="How often undelivered moves in the region tree are sent to the services again"

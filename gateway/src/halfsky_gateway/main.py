@@ -17,6 +17,7 @@ from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrument, instrumentator, telemetry_config
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
+from halfsky_common.revocation import RevocationAwareVerifier, Revocations
 from halfsky_gateway.auth import revocation
 from halfsky_gateway.auth.routes import router as auth_router
 from halfsky_gateway.bodylimit import BodyLimitMiddleware
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_connections=settings.proxy_max_connections,
         )
         app.state.http = app.state.upstream.client
-        reloader = await revocation.start(disabled, engine, settings.disabled_reload_seconds)
+        reloader = await revocation.start(revocations, engine, settings)
         app.state.background = set()  # tasks started by requests (a move's delivery), kept until they end
         mover = propagation.start(app.state.sessionmaker, app.state.http, settings)
         try:
@@ -77,15 +78,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=telemetry_config("gateway"),
     )
     app.state.settings = settings
-    disabled = app.state.disabled = revocation.DisabledAccounts()
-    app.state.verifier = revocation.RevocationAwareVerifier(
-        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience, disabled=disabled
+    revocations = app.state.revocations = Revocations()
+    app.state.verifier = RevocationAwareVerifier(
+        public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience, revocations=revocations
     )
     install_problem_handlers(app)
     configure_logging("gateway")
 
     api = APIRouter(prefix="/api")
-    for router in (auth_router, users_router, orgunits_router, clients_router):
+    for router in (auth_router, revocation.router, users_router, orgunits_router, clients_router):
         api.include_router(router)
     app.include_router(api)
 

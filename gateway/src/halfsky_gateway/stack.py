@@ -76,7 +76,6 @@ class Stack:
         client_id, secret = self._cli("service-client", "indicators-service").split()
         self.extra_env.setdefault("indicators", {}).update(
             {
-                "INDICATORS_GATEWAY_URL": self.base_url,
                 "INDICATORS_CLIENT_ID": client_id,
                 "INDICATORS_CLIENT_SECRET": secret,
             }
@@ -96,6 +95,8 @@ class Stack:
             f"{prefix}DATABASE_URL": self.urls[name],
             f"{prefix}JWT_PUBLIC_KEY_FILE": str(self.public_key),
         }
+        if name in SERVICES:
+            env[f"{prefix}GATEWAY_URL"] = self.base_url  # its revocation list (and the indicators' stats feeds)
         if name == "cases":
             env["CASES_DATA_DIR"] = str(self.data_dir / "cases")  # attachments and the field-encryption key
         if name == "gateway":

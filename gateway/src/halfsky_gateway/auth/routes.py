@@ -11,7 +11,7 @@ from halfsky_common.auth import Principal, StaffUser
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
 from halfsky_common.ratelimit import hit, too_many
-from halfsky_gateway.auth import tokens
+from halfsky_gateway.auth import revocation, tokens
 from halfsky_gateway.auth.passwords import check_policy, hash_password, verify_password
 from halfsky_gateway.auth.schemas import ClientToken, LoginRequest, Me, RefreshRequest, TokenPair
 from halfsky_gateway.base import AuditEntry
@@ -35,9 +35,11 @@ def _as_principal(user: User, unit: OrgUnit) -> Principal:
     return Principal(id=str(user.id), name=user.name, roles=frozenset(user.roles), org=str(unit.id), org_path=unit.path)
 
 
-async def _pair(session: Session, settings: Settings, user: User, unit: OrgUnit, refresh: str) -> TokenPair:
+async def _pair(
+    session: Session, settings: Settings, user: User, unit: OrgUnit, refresh: str, family_id: uuid.UUID
+) -> TokenPair:
     return TokenPair(
-        access_token=tokens.access_token_for_user(settings, user, unit),
+        access_token=tokens.access_token_for_user(settings, user, unit, family_id),
         expires_in=settings.access_token_minutes * 60,
         refresh_token=refresh,
         must_change_password=user.must_change_password,
@@ -117,7 +119,8 @@ async def login(body: LoginRequest, session: Session, request: Request) -> Token
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    refresh = await tokens.new_refresh_token(session, settings, user_id=user.id)
+    family_id = uuid.uuid4()  # this sign-in
+    refresh = await tokens.new_refresh_token(session, settings, user_id=user.id, family_id=family_id)
     record(
         session,
         AuditEntry,
@@ -129,26 +132,27 @@ async def login(body: LoginRequest, session: Session, request: Request) -> Token
         ip=client_ip(request, settings),
     )
     await session.commit()
-    return await _pair(session, settings, user, unit, refresh)
+    return await _pair(session, settings, user, unit, refresh, family_id)
 
 
 @router.post("/refresh", response_model=TokenPair, summary="Trade a refresh token for a new pair (rotation)")
 async def refresh(body: RefreshRequest, session: Session, request: Request) -> TokenPair:
     settings = _settings(request)
-    user_id, new_refresh = await tokens.rotate(session, settings, body.refresh_token)
+    user_id, family_id, new_refresh = await tokens.rotate(session, settings, body.refresh_token)
     user, unit = await users.get_user(session, user_id)
     if user.disabled:
         await users.revoke_refresh_tokens(session, user_id=user.id)
         await session.commit()
         raise Problem(401, "This account is disabled.", code="disabled")
     await session.commit()
-    return await _pair(session, settings, user, unit, new_refresh)
+    return await _pair(session, settings, user, unit, new_refresh, family_id)
 
 
 @router.post("/logout", status_code=204, summary="End this sign-in (its refresh token family)")
-async def logout(body: RefreshRequest, session: Session) -> None:
+async def logout(body: RefreshRequest, session: Session, request: Request) -> None:
     await tokens.revoke(session, body.refresh_token)
     await session.commit()
+    await revocation.reload_now(request)  # its access tokens stop too
 
 
 @router.get("/me", response_model=Me, summary="Who the access token belongs to")
@@ -179,6 +183,8 @@ async def change_password(body: PasswordChange, principal: StaffUser, session: S
     user.password_hash = hash_password(body.new_password)
     user.must_change_password = False
     users.touch(user)
+    # Every other sign-in ends (whoever knew the old password may hold one); this one lives on.
+    await users.revoke_refresh_tokens(session, user_id=user.id, keep_family=principal.session_id)
     record(
         session,
         AuditEntry,
@@ -189,6 +195,7 @@ async def change_password(body: PasswordChange, principal: StaffUser, session: S
         org_path=unit.path,
     )
     await session.commit()
+    await revocation.reload_now(request)
 
 
 @router.post("/token", response_model=ClientToken, summary="OAuth2 client credentials for partner clients")

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,8 @@ from halfsky_gateway.orgunits.models import OrgUnit
 from halfsky_gateway.users.models import User
 
 
-def access_token_for_user(settings: Settings, user: User, unit: OrgUnit) -> str:
+def access_token_for_user(settings: Settings, user: User, unit: OrgUnit, session_id: uuid.UUID) -> str:
+    """`sid` names the sign-in (refresh-token family): when it ends, so does this token (halfsky_common.revocation)."""
     return sign_access_token(
         private_key_pem=settings.private_key_pem(),
         subject=str(user.id),
@@ -34,6 +36,7 @@ def access_token_for_user(settings: Settings, user: User, unit: OrgUnit) -> str:
         org=str(unit.id),
         org_code=unit.code,
         org_path=unit.path,
+        sid=str(session_id),
     )
 
 
@@ -55,27 +58,48 @@ def access_token_for_client(settings: Settings, client: PartnerClient, unit: Org
     )
 
 
+class Rotated(NamedTuple):
+    user_id: uuid.UUID
+    family_id: uuid.UUID
+    token: str
+
+
 async def new_refresh_token(
-    session: AsyncSession, settings: Settings, *, user_id: uuid.UUID, family_id: uuid.UUID | None = None
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    user_id: uuid.UUID,
+    family_id: uuid.UUID,
+    signed_in_at: datetime | None = None,
 ) -> str:
-    """Store the fingerprint of a fresh refresh token and return the token itself (shown once)."""
+    """Store the fingerprint of a fresh refresh token and return the token itself (shown once).
+
+    A new family (a sign-in) starts its absolute lifetime now; a rotation passes the family's `signed_in_at` on, and
+    the new token never outlives it.
+    """
     token = new_secret()
+    now = datetime.now(UTC)
+    signed_in_at = signed_in_at or now
     session.add(
         RefreshToken(
             token_hash=fingerprint(token),
             user_id=user_id,
-            family_id=family_id or uuid.uuid4(),
-            expires_at=datetime.now(UTC) + timedelta(days=settings.refresh_token_days),
+            family_id=family_id,
+            signed_in_at=signed_in_at,
+            expires_at=min(
+                now + timedelta(days=settings.refresh_token_days),
+                signed_in_at + timedelta(days=settings.refresh_token_absolute_days),
+            ),
         )
     )
     await session.flush()
     return token
 
 
-async def rotate(session: AsyncSession, settings: Settings, token: str) -> tuple[uuid.UUID, str]:
+async def rotate(session: AsyncSession, settings: Settings, token: str) -> Rotated:
     """Spend a refresh token for a new one; a replayed token revokes its whole family.
 
-    Returns the user id and the new refresh token. The caller commits.
+    Returns the user, the sign-in (family) and the new refresh token. The caller commits.
     """
     now = datetime.now(UTC)
     row = (
@@ -83,17 +107,31 @@ async def rotate(session: AsyncSession, settings: Settings, token: str) -> tuple
             select(RefreshToken).where(col(RefreshToken.token_hash) == fingerprint(token)).with_for_update()
         )
     ).scalar_one_or_none()
-    if row is None or row.expires_at <= now:
+    if row is None:
         raise Problem(401, "The refresh token is not valid; sign in again.", code="invalid_grant")
-    if row.revoked_at is not None or row.used_at is not None:
+    if row.used_at is not None:
         await revoke_family(session, row.family_id)
         await audit_user(session, row.user_id, "auth.refresh_reused", family=str(row.family_id))
         await session.commit()
         raise Problem(
             401, "The refresh token was already used; every session of that sign-in is now ended.", code="token_reused"
         )
+    if row.revoked_at is not None:  # logged out, password changed, reset or changed by an admin, or replayed
+        raise Problem(401, "This sign-in has ended; sign in again.", code="session_ended")
+    if row.signed_in_at + timedelta(days=settings.refresh_token_absolute_days) <= now:
+        raise Problem(
+            401,
+            "This sign-in has reached its absolute lifetime, however often it was refreshed; sign in again.",
+            code="session_expired",
+            signed_in_at=row.signed_in_at.isoformat(),
+        )
+    if row.expires_at <= now:
+        raise Problem(401, "The refresh token is not valid; sign in again.", code="invalid_grant")
     row.used_at = now
-    return row.user_id, await new_refresh_token(session, settings, user_id=row.user_id, family_id=row.family_id)
+    new = await new_refresh_token(
+        session, settings, user_id=row.user_id, family_id=row.family_id, signed_in_at=row.signed_in_at
+    )
+    return Rotated(row.user_id, row.family_id, new)
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID) -> None:

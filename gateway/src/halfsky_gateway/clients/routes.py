@@ -12,6 +12,7 @@ from halfsky_common.auth import Principal, ensure_visible, require_roles
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
+from halfsky_gateway.auth import revocation
 from halfsky_gateway.base import AuditEntry
 from halfsky_gateway.clients import service
 from halfsky_gateway.clients.models import PartnerClient
@@ -97,6 +98,8 @@ async def update_client(
         changes=body.model_dump(exclude_unset=True),
     )
     await session.commit()
+    if body.scopes is not None or body.disabled is not None:
+        await revocation.reload_now(request)  # its tokens stop here at once, elsewhere within seconds
     set_etag(response, client.version)
     return client
 

@@ -13,6 +13,7 @@ from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
 from halfsky_common.problems import Problem
+from halfsky_gateway.auth import revocation
 from halfsky_gateway.base import AuditEntry
 from halfsky_gateway.config import Settings
 from halfsky_gateway.orgunits.models import OrgUnit
@@ -146,8 +147,8 @@ async def update_user(
         changes=changes,
     )
     await session.commit()
-    if body.disabled is not None:
-        request.app.state.disabled.set(str(user.id), disabled=body.disabled)
+    if body.disabled is not None or body.roles is not None or body.org_unit_id is not None:
+        await revocation.reload_now(request)  # her tokens stop here at once, elsewhere within seconds
     set_etag(response, user.version)
     return public(user, unit)
 
@@ -175,6 +176,7 @@ async def reset_password(
         org_path=unit.path,
     )
     await session.commit()
+    await revocation.reload_now(request)  # her sign-ins ended: their access tokens stop too
 
 
 @router.post("/{user_id}/unlock", status_code=204, summary="Clear a lockout after failed logins")

@@ -107,13 +107,14 @@ async def create_user(
     return user
 
 
-async def revoke_refresh_tokens(session: AsyncSession, *, user_id: uuid.UUID) -> None:
-    """End every session of the user (on disable, password reset, role change)."""
-    await session.execute(
-        update(RefreshToken)
-        .where(col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None))
-        .values(revoked_at=datetime.now(UTC))
-    )
+async def revoke_refresh_tokens(session: AsyncSession, *, user_id: uuid.UUID, keep_family: str = "") -> None:
+    """End every session of the user (on disable, password reset, role change) but `keep_family`, if given (her own
+    password change keeps the sign-in she made it from); the access tokens of the ended ones stop too
+    (halfsky_common.revocation)."""
+    stmt = update(RefreshToken).where(col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None))
+    if keep_family:
+        stmt = stmt.where(col(RefreshToken.family_id) != uuid.UUID(keep_family))
+    await session.execute(stmt.values(revoked_at=datetime.now(UTC)))
 
 
 async def set_password(session: AsyncSession, *, user: User, password: str, min_length: int, must_change: bool) -> None:

@@ -1,16 +1,18 @@
 """The app factory every service uses: lifespan (engine, verifier), health, readiness, errors, request ids."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from halfsky_common.auth import TokenVerifier
+from halfsky_common import background, revocation
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrument, telemetry_config
@@ -22,6 +24,28 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"description": title, "content": {"application/problem+json": {}}}
     for code, title in {401: "Not authenticated", 403: "Forbidden", 422: "Validation failed"}.items()
 }
+
+log = logging.getLogger("halfsky.revocation")
+
+
+async def follow_revocations(
+    revocations: revocation.Revocations, settings: ServiceSettings
+) -> tuple[httpx.AsyncClient | None, asyncio.Task[None] | None]:
+    """Poll the gateway's list of revoked tokens (one try now, then in the background); off without a gateway URL."""
+    if not settings.gateway_url:
+        log.warning("no gateway URL set: tokens of disabled accounts and clients are accepted until they expire")
+        return None, None
+    http = httpx.AsyncClient()
+    url = settings.gateway_url.rstrip("/") + revocation.PATH
+    try:
+        await revocations.follow(http, url)
+    except Exception as exc:  # the gateway may start after the service; the background rounds try again
+        log.warning("could not load the revocation list at start: %r", exc)
+    every = settings.revocations_reload_seconds
+    task = background.repeat(
+        lambda: revocations.follow(http, url), every=every, first_delay=every, what="reload of the revocation list"
+    )
+    return http, task
 
 
 def create_service_app(
@@ -42,15 +66,21 @@ def create_service_app(
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.verifier = TokenVerifier(
+        revocations = app.state.revocations = revocation.Revocations()
+        app.state.verifier = revocation.RevocationAwareVerifier(
             public_key_pem=settings.public_key_pem(),
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
+            revocations=revocations,
         )
         app.state.settings = settings
+        http, follower = await follow_revocations(revocations, settings)
         try:
             yield
         finally:
+            await background.stop(follower)
+            if http is not None:
+                await http.aclose()
             await engine.dispose()
 
     app = FastAPI(

@@ -40,6 +40,7 @@ class Principal:
     kind: str = "user"  # user | client | service
     scopes: frozenset[str] = field(default_factory=frozenset)
     token_id: str = ""
+    session_id: str = ""  # a user's sign-in (refresh-token family), so ending the sign-in ends its access tokens
 
     def has_role(self, *roles: str) -> bool:
         """True when the principal holds any of these roles."""
@@ -133,6 +134,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         kind=str(claims.get("typ") or "user"),
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(scope),
         token_id=str(claims.get("jti") or ""),
+        session_id=str(claims.get("sid") or ""),
     )
 
 

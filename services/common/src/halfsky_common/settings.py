@@ -28,6 +28,15 @@ class ServiceSettings(BaseSettings):
     jwt_public_key_file: Path | None = Field(default=None, description="File holding that PEM or those PEMs.")
     jwt_issuer: str = ISSUER
     jwt_audience: str = AUDIENCE
+    gateway_url: str = Field(
+        default="",
+        description="The gateway, e.g. http://gateway:8000: its list of revoked tokens is polled from there (and the "
+        "indicators service pulls its statistics feeds through it). Empty: no list, so a disabled account's or "
+        "client's token works here until it expires.",
+    )
+    revocations_reload_seconds: float = Field(
+        default=5.0, gt=0, description="How often the gateway's list of revoked tokens is polled."
+    )
     db_pool_size: int = 10
     db_max_overflow: int = 10
     test_delay_seconds: float = Field(default=0.0, description="Test only: answer every API call this much later.")

@@ -9,7 +9,6 @@ from halfsky_common.settings import ServiceSettings
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="INDICATORS_", extra="ignore")
 
-    gateway_url: str = Field(default="", description="Where the cases and projects stats feeds are reached")
     client_id: str = Field(default="", description="This service's partner client (scope stats:read)")
     client_secret: str = ""
     pull_interval_seconds: int = Field(
