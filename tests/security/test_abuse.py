@@ -20,6 +20,7 @@ from security_world import (
     PASSWORD,
     PDF,
     PNG,
+    STAFF_PASSWORD,
     World,
     case_body,
     project_body,
@@ -100,7 +101,7 @@ def _user(world: World) -> tuple[str, str, Callable[[], dict[str, Any]], str]:
             "username": f"u{uuid.uuid4().hex[:10]}",
             "name": "王芳",
             "phone": "13812345678",
-            "password": PASSWORD,
+            "password": STAFF_PASSWORD,
             "roles": ["case_worker"],
             "org_unit_id": world.ids["tianhe_unit"],
         }

@@ -17,7 +17,7 @@ from halfsky_common.nulguard import NulGuardMiddleware
 from halfsky_common.observability import configure_logging, instrument, instrumentator, telemetry_config
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
-from halfsky_gateway.auth import revocation
+from halfsky_gateway.auth import passwords, revocation
 from halfsky_gateway.auth.routes import router as auth_router
 from halfsky_gateway.bodylimit import BodyLimitMiddleware
 from halfsky_gateway.clients.routes import router as clients_router
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=telemetry_config("gateway"),
     )
     app.state.settings = settings
+    passwords.configure(threads=settings.argon2_threads, max_waiting=settings.argon2_max_waiting)
     disabled = app.state.disabled = revocation.DisabledAccounts()
     app.state.verifier = revocation.RevocationAwareVerifier(
         public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience, disabled=disabled
