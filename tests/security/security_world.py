@@ -23,7 +23,7 @@ TIANHE_STREET = "/44/4401/440106/440106001/"
 TIANHE_VILLAGE = "/44/4401/440106/440106001/440106001001/"
 SERVICES = ("cases", "projects", "indicators")
 INTAKE_LIMIT = 12  # per partner client and window in the suite's stack, low so the limit test stays short
-LOGIN_LIMIT_PER_ACCOUNT = 10
+LOGIN_DELAY_AFTER = 5
 LOGIN_LIMIT_PER_IP = 30
 
 # The matrix's columns, in the order the expectation strings list them.
