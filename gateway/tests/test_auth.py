@@ -367,3 +367,32 @@ async def test_token_requests_are_limited_per_client_id_from_any_address(
         assert over.headers["content-type"] == "application/problem+json"
         other = {**form, "client_id": "hs_0000000000000000"}
         assert (await c.post("/api/auth/token", data=other, headers=_from("192.0.2.99"))).status_code == 401
+
+
+async def test_a_full_argon2_pool_answers_503_at_once_instead_of_queueing_without_end(
+    settings_factory: Any, tree: Any, make_user: Any
+) -> None:
+    import threading
+
+    from halfsky_common.testing import running
+    from halfsky_gateway.auth import passwords
+    from halfsky_gateway.main import create_app
+
+    app = create_app(settings_factory(argon2_threads=1, argon2_max_waiting=1))
+    name = await make_user(unit=tree.tianhe, roles=["case_worker"])
+    release = threading.Event()
+    try:
+        async with running(app) as c:
+            # Two checks hold the pool (one running, one queued): the next sign-in is refused without waiting.
+            held = [asyncio.create_task(passwords.pool().run(lambda: release.wait(30))) for _ in range(2)]
+            await asyncio.sleep(0)  # let both tasks claim their slots
+            busy = await c.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+            assert busy.status_code == 503 and busy.json()["code"] == "auth_busy", busy.text
+            assert busy.headers["retry-after"] == "1"
+            release.set()
+            await asyncio.gather(*held)
+            ok = await c.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+            assert ok.status_code == 200, ok.text
+    finally:
+        release.set()
+        passwords.configure(threads=2, max_waiting=64)  # the defaults, as the suite's shared app made them

@@ -34,7 +34,7 @@ await run(async (browser, summary) => {
   await page.getByPlaceholder("姓名或用户名").press("Enter");
   const row = page.getByRole("row", { name: /lw_caseworker/ });
   await row.getByText(/登录受限至/).waitFor();
-  await shot(page, "auth-03-users-locked");
+  await shot(page, "auth-03-users-delayed");
   await row.getByRole("button", { name: "解锁" }).click();
   await page.getByText("已解锁").waitFor();
   await row.getByText(/登录受限至/).waitFor({ state: "detached" });

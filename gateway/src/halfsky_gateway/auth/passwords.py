@@ -74,10 +74,15 @@ _pool = HashPool(threads=2, max_waiting=64)
 
 
 def configure(*, threads: int, max_waiting: int) -> None:
-    """Size the one pool of this process (the gateway's settings; the CLI keeps the default)."""
+    """Size the one pool of this process from the gateway's settings (the CLI keeps the default). One gateway app runs
+    per process; where tests make several, the last one made sizes it."""
     global _pool
     if (_pool.threads, _pool.max_waiting) != (threads, max_waiting):
         _pool = HashPool(threads=threads, max_waiting=max_waiting)
+
+
+def pool() -> HashPool:
+    return _pool
 
 
 async def hash_password(password: str) -> str:
