@@ -261,7 +261,7 @@ async def test_strong_passwords_pass_and_only_demo_accounts_keep_the_demo_passwo
 async def test_sign_in_attempts_are_rate_limited_per_address_with_retry_after(
     client: httpx.AsyncClient, tree: Any, make_user: Any, login: Any
 ) -> None:
-    # A distinct username per attempt: the per-account limit and the lockout never trigger, only the per-IP one.
+    # A distinct username per attempt: no (username, address) delay starts, only the per-address limit.
     codes = [
         (await client.post("/api/auth/login", json={"username": f"ghost{i}", "password": "x" * 12})).status_code
         for i in range(31)
