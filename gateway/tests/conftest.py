@@ -114,7 +114,14 @@ def make_user(app: FastAPI) -> MakeUser:
         name = username or f"u{uuid.uuid4().hex[:8]}"
         async with make_sessionmaker(app.state.engine)() as session:
             await users.create_user(
-                session, username=name, name="测试", password=PASSWORD, roles=roles, org_unit=unit, min_length=10
+                session,
+                username=name,
+                name="测试",
+                password=PASSWORD,
+                roles=roles,
+                org_unit=unit,
+                min_length=10,
+                min_score=3,
             )
             await session.commit()
         return name

@@ -7,7 +7,7 @@ import pytest
 Scenario = Callable[..., dict[str, object]]
 
 
-def test_sign_in_lockout_unlock_role_menu_and_language(scenario: Scenario) -> None:
+def test_sign_in_delay_unlock_role_menu_and_language(scenario: Scenario) -> None:
     assert scenario("auth")["ok"] is True
 
 

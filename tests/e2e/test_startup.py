@@ -84,3 +84,34 @@ def test_a_stopped_service_takes_down_only_its_own_routes(stack: Stack) -> None:
         stack.start_process("projects")
         stack.wait_healthy("projects")
     assert httpx.get(f"{base}/api/projects", headers=headers).status_code == 200
+
+
+def test_a_weak_admin_password_stops_the_first_start_with_the_reason_and_the_policy(tmp_path: Path) -> None:
+    """Not a bare CalledProcessError: what was wrong, what the policy asks, and everything stopped again."""
+    env = {
+        **os.environ,
+        "HALFSKY_DATA_DIR": str(tmp_path),
+        "HALFSKY_DEMO": "0",
+        "HALFSKY_ADMIN_PASSWORD": "abcdefghij",  # a run of the alphabet
+        **{f"HALFSKY_{n.upper()}_PORT": str(free_port()) for n in ("gateway", *SERVICES)},
+    }
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "halfsky_gateway.stack"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, stderr = proc.communicate(timeout=240)
+    except subprocess.TimeoutExpired:  # it started after all: stop it as Ctrl-C would, then fail
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        raise AssertionError("the stack started with a weak admin password") from None
+    assert proc.returncode == 1, stderr
+    assert "HalfSky did not start" in stderr
+    assert "HALFSKY_ADMIN_PASSWORD was refused: too easy to guess" in stderr
+    assert "The password policy: at least 10 characters; hard to guess" in stderr
+    assert "Traceback" not in stderr and "CalledProcessError" not in stderr
+    assert not (tmp_path / "pg" / "postmaster.pid").exists()

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # security_world, authz_probe (u
 from security_world import World, build
 
 INTAKE_LIMIT = 12  # per partner client and window, low so the limit test stays short
-LOGIN_LIMIT_PER_ACCOUNT = 10
+LOGIN_DELAY_AFTER = 5
 LOGIN_LIMIT_PER_IP = 30
 
 
@@ -25,7 +25,7 @@ def stack_settings() -> dict[str, dict[str, str]]:
     return {
         "gateway": {
             "GATEWAY_CLIENT_IP_HEADER": "X-Forwarded-For",
-            "GATEWAY_LOGIN_LIMIT_PER_ACCOUNT": str(LOGIN_LIMIT_PER_ACCOUNT),
+            "GATEWAY_LOGIN_DELAY_AFTER": str(LOGIN_DELAY_AFTER),
             "GATEWAY_LOGIN_LIMIT_PER_IP": str(LOGIN_LIMIT_PER_IP),
         },
         "cases": {"CASES_INTAKE_LIMIT_PER_CLIENT": str(INTAKE_LIMIT)},

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from authz_probe import Route, load_routes
-from security_world import PDF, TIANHE_STREET, Caller, World
+from security_world import PDF, STAFF_PASSWORD, TIANHE_STREET, Caller, World
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -55,7 +55,7 @@ def _version(w: World, who: str, listing: str, item_id: str) -> dict[str, str]:
 def tour_gateway(w: World) -> None:
     w.call("anonymous", "POST", "/api/auth/login", json={"username": "th_stats", "password": "Demo-2026-halfsky"})
     name = f"th_tour_{uuid.uuid4().hex[:6]}"
-    body = {"username": name, "name": "巡查员", "password": "Demo-2026-halfsky", "roles": ["case_worker"]}
+    body = {"username": name, "name": "巡查员", "password": STAFF_PASSWORD, "roles": ["case_worker"]}
     made = w.call("admin", "POST", "/api/users", json={**body, "org_unit_id": w.ids["tianhe_unit"]}, expect=201)
     user = f"/api/users/{made.json()['id']}"
     w.call("admin", "PATCH", user, json={"name": "巡查员甲"}, headers=_etag(w, "admin", user), expect=200)
@@ -263,10 +263,10 @@ def _first(w: World, path: str, **match: str) -> str:
 def toured(world: World) -> World:
     """The world after the tour; a step that fails here fails every test of this module."""
     street = "th_street"
-    body = {"username": street, "name": "五山街道", "password": "Demo-2026-halfsky", "roles": ["case_worker"]}
+    body = {"username": street, "name": "五山街道", "password": STAFF_PASSWORD, "roles": ["case_worker"]}
     street_unit = _unit_of(world, TIANHE_STREET)
     world.call("root", "POST", "/api/users", json={**body, "org_unit_id": street_unit}, expect=(201, 409))
-    world.callers[street] = Caller.from_token(street, world.login(street))
+    world.callers[street] = Caller.from_token(street, world.login(street, STAFF_PASSWORD))
     world.ids["street_caller"] = street
     for tour in (tour_gateway, tour_cases, tour_projects, tour_indicators):
         tour(world)

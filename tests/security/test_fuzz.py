@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from security_world import PASSWORD, SERVICES, Caller, World, case_body, project_body
+from security_world import SERVICES, STAFF_PASSWORD, Caller, World, case_body, project_body
 
 HERE = Path(__file__).parent
 EXAMPLES = int(os.environ.get("HALFSKY_FUZZ_EXAMPLES", "4"))
@@ -30,9 +30,9 @@ def fuzzer(world: World) -> dict[str, str]:
     unit = next(
         u for u in world.call("root", "GET", "/api/org-units", params={"q": HAIZHU}).json() if u["code"] == HAIZHU
     )
-    body = {"username": "hz_fuzzer", "name": "海珠区管理员", "password": PASSWORD, "roles": ["admin"]}
+    body = {"username": "hz_fuzzer", "name": "海珠区管理员", "password": STAFF_PASSWORD, "roles": ["admin"]}
     world.call("root", "POST", "/api/users", json={**body, "org_unit_id": unit["id"]}, expect=(201, 409))
-    token = world.login("hz_fuzzer")
+    token = world.login("hz_fuzzer", STAFF_PASSWORD)
 
     world.callers["fuzzer"] = Caller.from_token("fuzzer", token)
     case = world.call("fuzzer", "POST", "/api/cases", json=case_body("陈秀兰", 77770001), expect=201).json()

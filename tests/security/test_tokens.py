@@ -6,7 +6,7 @@ import uuid
 import httpx
 import pytest
 from jose import jwt
-from security_world import PASSWORD, TIANHE, World, case_body
+from security_world import PASSWORD, STAFF_PASSWORD, TIANHE, World, case_body
 
 from halfsky_common.testing import forged_tokens
 
@@ -58,10 +58,10 @@ def test_a_token_without_the_bearer_scheme_or_with_two_is_refused(world: World) 
 def test_a_disabled_users_access_token_is_refused_within_seconds(world: World) -> None:
     """Chosen over documenting the 15 minutes: a revocation check at the gateway (see docs/api.md, Tokens)."""
     username = f"th_temp_{uuid.uuid4().hex[:6]}"
-    body = {"username": username, "name": "临时工作人员", "password": PASSWORD, "roles": ["case_worker"]}
+    body = {"username": username, "name": "临时工作人员", "password": STAFF_PASSWORD, "roles": ["case_worker"]}
     created = world.call("admin", "POST", "/api/users", json={**body, "org_unit_id": world.ids["tianhe_unit"]})
     assert created.status_code == 201, created.text
-    headers = {"Authorization": f"Bearer {world.login(username)}"}
+    headers = {"Authorization": f"Bearer {world.login(username, STAFF_PASSWORD)}"}
     assert httpx.get(f"{world.base}/api/cases", headers=headers).status_code == 200
     disable = {"If-Match": created.headers["ETag"]}
     world.call("admin", "PATCH", f"/api/users/{created.json()['id']}", json={"disabled": True}, headers=disable)

@@ -29,22 +29,22 @@ async function signIn() {
 }
 
 describe("LoginPage", () => {
-  it("says the account is locked and until when (Shanghai time)", async () => {
+  it("says how long to wait after failed sign-ins from here", async () => {
     renderLogin(
       () =>
-        new Response(
-          JSON.stringify({ status: 423, code: "locked", detail: "locked", locked_until: "2026-11-24T03:41:00+00:00" }),
-          { status: 423, headers: { "Content-Type": "application/problem+json" } },
-        ),
+        new Response(JSON.stringify({ status: 429, code: "sign_in_delayed", detail: "delayed", retry_after: 60 }), {
+          status: 429,
+          headers: { "Content-Type": "application/problem+json", "Retry-After": "60" },
+        }),
     );
     await signIn();
-    expect(await screen.findByRole("alert")).toHaveTextContent("账号已锁定，请于 2026-11-24 11:41 后再试");
+    expect(await screen.findByRole("alert")).toHaveTextContent("登录失败次数过多，请 60 秒后再试");
   });
 
-  it("says the password is wrong on a 401", async () => {
-    renderLogin(() => new Response(JSON.stringify({ status: 401, detail: "The username or password is wrong." }), { status: 401 }));
+  it("says the password is wrong (or the account disabled) on a 401", async () => {
+    renderLogin(() => new Response(JSON.stringify({ status: 401, code: "invalid_credentials", detail: "wrong" }), { status: 401 }));
     await signIn();
-    expect(await screen.findByRole("alert")).toHaveTextContent("用户名或密码错误");
+    expect(await screen.findByRole("alert")).toHaveTextContent("用户名或密码错误，或账号已停用");
   });
 
   it("asks for both fields before calling the server", async () => {

@@ -1,4 +1,4 @@
-/** Sign-in: username and password; wrong password, lockout (with the time it ends) and disabled shown in words. */
+/** Sign-in: username and password; a wrong password and the delay after failed attempts shown in words. */
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useState } from "react";

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.problems import Problem
+from halfsky_gateway.auth.passwords import DEMO_PASSWORD, DEMO_PASSWORD_ENV, WEAK_PASSWORD, policy_text
 from halfsky_gateway.clients import service as clients
 from halfsky_gateway.clients.models import PartnerClient
 from halfsky_gateway.config import Settings
@@ -29,7 +31,7 @@ from halfsky_gateway.users import service as users
 T = TypeVar("T")
 
 DEMO_TREE = Path(__file__).parent / "data" / "demo_regions.csv"
-DEMO_PASSWORD_ENV = "HALFSKY_DEMO_PASSWORD"  # noqa: S105 (a variable name)
+ADMIN_PASSWORD_ENV = "HALFSKY_ADMIN_PASSWORD"  # noqa: S105 (a variable name)
 
 # Demo staff: (username, name, roles, org code). Names are invented; units are real division codes.
 DEMO_USERS = [
@@ -80,7 +82,7 @@ async def create_admin(session: AsyncSession, settings: Settings, *, username: s
     if await users.by_username(session, username):
         return None
     unit = await ensure_root(session, org_code)
-    password = os.environ.get("HALFSKY_ADMIN_PASSWORD") or secrets.token_urlsafe(12) + "-9a"
+    password = os.environ.get(ADMIN_PASSWORD_ENV) or secrets.token_urlsafe(12) + "-9a"
     await users.create_user(
         session,
         username=username,
@@ -89,6 +91,7 @@ async def create_admin(session: AsyncSession, settings: Settings, *, username: s
         roles=["admin"],
         org_unit=unit,
         min_length=settings.password_min_length,
+        min_score=settings.password_min_score,
     )
     return password
 
@@ -102,14 +105,14 @@ async def ensure_service_client(session: AsyncSession, settings: Settings, *, na
             session, name=name, agency="service", scopes=["stats:read"], org_unit=unit
         )
     else:
-        secret = clients.rotate_secret(client)
+        secret = await clients.rotate_secret(client)
     return f"{client.client_id} {secret}"
 
 
 async def demo_data(session: AsyncSession, settings: Settings) -> list[str]:
     """The demo tree and one user per role; password from HALFSKY_DEMO_PASSWORD or a fixed demo one."""
     created, updated, errors = await import_tree(session, DEMO_TREE)
-    password = os.environ.get(DEMO_PASSWORD_ENV, "Demo-2026-halfsky")
+    password = os.environ.get(DEMO_PASSWORD_ENV, DEMO_PASSWORD)
     made = [f"org units: {created} created, {updated} renamed, {len(errors)} skipped"]
     for username, name, roles, code in DEMO_USERS:
         if await users.by_username(session, username):
@@ -125,9 +128,22 @@ async def demo_data(session: AsyncSession, settings: Settings) -> list[str]:
             roles=roles,
             org_unit=unit,
             min_length=settings.password_min_length,
+            min_score=settings.password_min_score,
+            demo_account=True,  # the one kind of account allowed the public demo password
         )
         made.append(f"user {username} ({'/'.join(roles)}, {unit.name}) password {password}")
     return made
+
+
+def weak_admin_password(refused: Problem) -> str:
+    settings = Settings()
+    reason = refused.errors[0]["message"] if refused.errors else refused.detail
+    policy = policy_text(min_length=settings.password_min_length, min_score=settings.password_min_score)
+    return (
+        f"{ADMIN_PASSWORD_ENV} was refused: {reason}.\n"
+        f"The password policy: {policy}.\n"
+        f"Choose another {ADMIN_PASSWORD_ENV}, or unset it to have one generated and printed once."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,9 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "create-admin":
-        password = asyncio.run(
-            _with_session(lambda s, st: create_admin(s, st, username=args.username, org_code=args.org_code))
-        )
+        try:
+            password = asyncio.run(
+                _with_session(lambda s, st: create_admin(s, st, username=args.username, org_code=args.org_code))
+            )
+        except Problem as refused:
+            if refused.extra.get("code") != WEAK_PASSWORD:
+                raise
+            print(weak_admin_password(refused), file=sys.stderr)  # why and what is asked, not a traceback
+            return 2
         if password:
             print(f"created admin user '{args.username}' with password: {password}")
         else:

@@ -31,12 +31,26 @@ class Settings(ServiceSettings):
     org_move_retry_seconds: float = Field(
         default=30.0, gt=0, description="How often undelivered moves in the region tree are sent to the services again"
     )
-    lockout_failures: int = 5
-    lockout_minutes: int = 15
     password_min_length: int = 10
+    password_min_score: int = Field(
+        default=3, ge=0, le=4, description="Least zxcvbn strength (0-4) of a new password; 3 is 'safely unguessable'."
+    )
     login_limit_per_ip: int = 30  # attempts per window from one address (an office NAT holds many staff)
-    login_limit_per_account: int = 10  # attempts per window on one username, on top of the lockout
-    login_window_seconds: int = 60
+    login_window_seconds: int = 60  # the window of the per-address sign-in and token limits
+    # Failed sign-ins per (username, address): delays that grow instead of a lock a stranger could set off. There is
+    # deliberately no limit per username alone: anyone anywhere could use it to keep a worker out.
+    login_delay_after: int = Field(default=5, ge=1, description="Failures from one address before delays start.")
+    login_delay_seconds: int = Field(default=30, ge=1, description="The first delay; it doubles with each failure.")
+    login_delay_max_seconds: int = Field(default=900, ge=1, description="The longest delay.")
+    login_delay_forget_seconds: int = Field(default=86400, ge=1, description="Quiet time after which failures reset.")
+    token_limit_per_ip: int = 30  # client-credentials requests per window from one address
+    token_limit_per_client: int = 20  # … and per client id, from anywhere (a client needs one every 15 minutes)
+    argon2_threads: int = Field(
+        default=2, ge=1, description="Threads hashing and verifying passwords and client secrets, off the event loop."
+    )
+    argon2_max_waiting: int = Field(
+        default=64, ge=0, description="Checks queued for those threads beyond which sign-ins get 503 at once."
+    )
     client_ip_header: str = Field(default="", description="e.g. X-Forwarded-For, only behind a trusted proxy")
 
     cases_url: str = "http://127.0.0.1:8101"

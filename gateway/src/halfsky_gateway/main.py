@@ -18,7 +18,7 @@ from halfsky_common.observability import configure_logging, instrument, instrume
 from halfsky_common.problems import install_problem_handlers, problem_response
 from halfsky_common.requestid import RequestIdMiddleware, SecurityHeadersMiddleware
 from halfsky_common.revocation import RevocationAwareVerifier, Revocations
-from halfsky_gateway.auth import revocation
+from halfsky_gateway.auth import passwords, revocation
 from halfsky_gateway.auth.routes import router as auth_router
 from halfsky_gateway.bodylimit import BodyLimitMiddleware
 from halfsky_gateway.clients.routes import router as clients_router
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=telemetry_config("gateway"),
     )
     app.state.settings = settings
+    passwords.configure(threads=settings.argon2_threads, max_waiting=settings.argon2_max_waiting)
     revocations = app.state.revocations = Revocations()
     app.state.verifier = RevocationAwareVerifier(
         public_key_pem=public_pem, issuer=settings.jwt_issuer, audience=settings.jwt_audience, revocations=revocations

@@ -26,6 +26,10 @@ SERVICES = ("cases", "projects", "indicators")
 DEFAULT_PORTS = {"gateway": 8000, "cases": 8101, "projects": 8102, "indicators": 8103}
 
 
+class StartError(RuntimeError):
+    """A step of the start failed; the message says which and why."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -169,8 +173,10 @@ class Stack:
             env=self.env_for(component),
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if result.returncode != 0:  # the command's own words (a refused admin password says why), not just the code
+            raise StartError(f"`{module} {' '.join(args)}` failed (exit {result.returncode}):\n{result.stderr.strip()}")
         return result.stdout
 
     def _create_admin(self) -> str | None:
@@ -231,6 +237,9 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\nstopping…", flush=True)
         return 0
+    except StartError as failed:
+        print(f"HalfSky did not start: {failed}", file=sys.stderr)
+        return 1
     finally:
         stack.stop()
 

@@ -1,4 +1,4 @@
-// Sign-in: lockout message after repeated wrong passwords, an admin unlocks, header and role menu, language, sign-out.
+// Sign-in: the delay after repeated wrong passwords, an admin lifts it, header and role menu, language, sign-out.
 import { ADMIN_PASSWORD, BASE_URL, DEMO_PASSWORD, assert, login, loginOk, newPage, run, shot } from "../lib.mjs";
 
 await run(async (browser, summary) => {
@@ -10,20 +10,20 @@ await run(async (browser, summary) => {
   await page.getByRole("heading", { name: "半边天" }).waitFor();
   await shot(page, "auth-01-login");
 
-  // Five wrong passwords lock the account; the message says so and until when.
+  // Five wrong passwords from here delay the next try here, even with the right password; the message says how long.
   for (let i = 0; i < 5; i++) {
     await login(page, "lw_caseworker", "wrong-password-1");
     await page.getByTestId("login-error").waitFor();
   }
-  const locked = await page.getByTestId("login-error").innerText();
-  assert.match(locked, /账号已锁定/);
-  assert.match(locked, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/, "the lockout message names the time it ends");
+  assert.match(await page.getByTestId("login-error").innerText(), /用户名或密码错误/);
   await login(page, "lw_caseworker", DEMO_PASSWORD);
-  await page.getByText(/账号已锁定/).waitFor();
-  await shot(page, "auth-02-locked");
-  summary.lockout = locked;
+  await page.getByText(/秒后再试/).waitFor();
+  const delayed = await page.getByTestId("login-error").innerText();
+  assert.match(delayed, /登录失败次数过多，请 \d+ 秒后再试/, "the message says how long to wait");
+  await shot(page, "auth-02-delayed");
+  summary.lockout = delayed;
 
-  // The administrator sees the lock and lifts it.
+  // The administrator sees that sign-ins are being delayed and lifts the delay.
   await loginOk(page, "admin", ADMIN_PASSWORD);
   assert.equal(await page.getByTestId("header-user").innerText(), "系统管理员");
   assert.equal(await page.getByTestId("header-org").innerText(), "广东省");
@@ -33,11 +33,11 @@ await run(async (browser, summary) => {
   await page.getByPlaceholder("姓名或用户名").fill("lw_caseworker");
   await page.getByPlaceholder("姓名或用户名").press("Enter");
   const row = page.getByRole("row", { name: /lw_caseworker/ });
-  await row.getByText(/锁定至/).waitFor();
-  await shot(page, "auth-03-users-locked");
+  await row.getByText(/登录受限至/).waitFor();
+  await shot(page, "auth-03-users-delayed");
   await row.getByRole("button", { name: "解锁" }).click();
   await page.getByText("已解锁").waitFor();
-  await row.getByText(/锁定至/).waitFor({ state: "detached" });
+  await row.getByText(/登录受限至/).waitFor({ state: "detached" });
 
   // Sign out, then the unlocked case worker signs in and sees only her part of the menu.
   await page.getByTestId("header-user").click();

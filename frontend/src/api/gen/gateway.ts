@@ -358,7 +358,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Clear a lockout after failed logins */
+        /** Lift the delays after failed sign-ins, from every address */
         post: operations["unlock_api_users__user_id__unlock_post"];
         delete?: never;
         options?: never;

@@ -1,5 +1,6 @@
 """Sign-in for staff (password + rotating refresh token) and partner clients (client credentials)."""
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -10,7 +11,7 @@ from halfsky_common.audit import record
 from halfsky_common.auth import Principal, StaffUser
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem
-from halfsky_common.ratelimit import hit, too_many
+from halfsky_common.ratelimit import Backoff, begin_attempt, clear_attempts, hit, too_many
 from halfsky_gateway.auth import revocation, tokens
 from halfsky_gateway.auth.passwords import check_policy, hash_password, verify_password
 from halfsky_gateway.auth.schemas import ClientToken, LoginRequest, Me, RefreshRequest, TokenPair
@@ -24,7 +25,7 @@ from halfsky_gateway.users.schemas import OrgUnitBrief, PasswordChange
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-BAD_LOGIN = "The username or password is wrong."
+BAD_LOGIN = "The username or password is wrong, or the account is disabled."
 
 
 def _settings(request: Request) -> Settings:
@@ -55,67 +56,72 @@ def client_ip(request: Request, settings: Settings) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _limit_attempts(request: Request, settings: Settings, username: str) -> None:
+def _backoff(settings: Settings) -> Backoff:
+    return Backoff(
+        after=settings.login_delay_after,
+        base_seconds=settings.login_delay_seconds,
+        max_seconds=settings.login_delay_max_seconds,
+        forget_seconds=settings.login_delay_forget_seconds,
+    )
+
+
+async def _limit_attempts(request: Request, settings: Settings, username: str) -> tuple[str, int]:
+    """The per-address limit, then the growing delay of this (username, address); returns that key and the failures
+    it counts, this try included. Both come before the user is looked up: known and unknown names meet them alike."""
     engine = request.app.state.engine
-    window = settings.login_window_seconds
-    for key, limit in (
-        (f"login-ip:{client_ip(request, settings)}", settings.login_limit_per_ip),
-        (f"login-user:{username.lower()}", settings.login_limit_per_account),
-    ):
-        wait = await hit(engine, "rate_counter", key=key, limit=limit, window_seconds=window)
-        if wait is not None:
-            raise too_many(wait, "sign-in attempts")
+    ip = client_ip(request, settings)
+    wait = await hit(
+        engine,
+        "rate_counter",
+        key=f"login-ip:{ip}",
+        limit=settings.login_limit_per_ip,
+        window_seconds=settings.login_window_seconds,
+    )
+    if wait is not None:
+        raise too_many(wait, "sign-in attempts")
+    key = users.sign_in_key(username, ip)
+    wait, failures = await begin_attempt(engine, "rate_counter", key=key, backoff=_backoff(settings))
+    if wait is not None:
+        raise Problem(
+            429,
+            f"Too many failed sign-ins on this account from this address; try again in {wait} seconds.",
+            code="sign_in_delayed",
+            retry_after=wait,
+            headers={"Retry-After": str(wait)},
+        )
+    return key, failures
 
 
 @router.post("/login", response_model=TokenPair, summary="Sign in with username and password")
 async def login(body: LoginRequest, session: Session, request: Request) -> TokenPair:
     settings = _settings(request)
-    await _limit_attempts(request, settings, body.username)
+    key, failures = await _limit_attempts(request, settings, body.username)
     found = await users.by_username(session, body.username)
     now = datetime.now(UTC)
-    if found is None:
-        verify_password(None, body.password)  # same cost as a real check
+    # One Argon2 verify whatever the name (a dummy hash for unknown ones), and one answer for an unknown name, a
+    # wrong password and a disabled account: none of them tells whether the name exists or the password was right.
+    right = await verify_password(found[0].password_hash if found else None, body.password)
+    if found is None or not right or found[0].disabled:
+        if found is not None:
+            user, unit = found
+            delay = _backoff(settings).delay(failures)
+            await users.count_failed_login(
+                session, user.id, delayed_until=now + timedelta(seconds=delay) if delay else None
+            )
+            record(
+                session,
+                AuditEntry,
+                actor=_as_principal(user, unit),
+                action="auth.login_disabled" if right else "auth.login_failed",
+                entity_type="user",
+                entity_id=user.id,
+                org_path=unit.path,
+                ip=client_ip(request, settings),
+            )
+            await session.commit()
         raise Problem(401, BAD_LOGIN, code="invalid_credentials")
     user, unit = found
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Problem(
-            423,
-            f"Too many failed sign-ins: this account is locked for about {minutes} more minute(s).",
-            code="locked",
-            locked_until=user.locked_until.isoformat(),
-        )
-    if not verify_password(user.password_hash, body.password):
-        locked_now, locked_until = await users.count_failed_login(
-            session,
-            user.id,
-            lock_after=settings.lockout_failures,
-            lock_for=timedelta(minutes=settings.lockout_minutes),
-            now=now,
-        )
-        locked = locked_until is not None and locked_until > now
-        action = "auth.locked" if locked_now else "auth.login_failed"
-        record(
-            session,
-            AuditEntry,
-            actor=_as_principal(user, unit),
-            action=action,
-            entity_type="user",
-            entity_id=user.id,
-            org_path=unit.path,
-            ip=client_ip(request, settings),
-        )
-        await session.commit()
-        if locked and locked_until is not None:
-            raise Problem(
-                423,
-                f"Too many failed sign-ins: this account is locked for {settings.lockout_minutes} minutes.",
-                code="locked",
-                locked_until=locked_until.isoformat(),
-            )
-        raise Problem(401, BAD_LOGIN, code="invalid_credentials")
-    if user.disabled:
-        raise Problem(403, "This account is disabled; ask your administrator.", code="disabled")
+    await clear_attempts(request.app.state.engine, "rate_counter", key=key)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
@@ -172,15 +178,16 @@ async def me(principal: StaffUser, session: Session) -> Me:
 async def change_password(body: PasswordChange, principal: StaffUser, session: Session, request: Request) -> None:
 
     user, unit = await users.get_user(session, uuid.UUID(principal.id))
-    if not verify_password(user.password_hash, body.old_password):
+    if not await verify_password(user.password_hash, body.old_password):
         raise Problem(422, "The current password is wrong.", errors=[{"field": "old_password", "message": "wrong"}])
     check_policy(
         body.new_password,
         min_length=_settings(request).password_min_length,
+        min_score=_settings(request).password_min_score,
         username=user.username,
         field="new_password",
     )
-    user.password_hash = hash_password(body.new_password)
+    user.password_hash = await hash_password(body.new_password)
     user.must_change_password = False
     users.touch(user)
     # Every other sign-in ends (whoever knew the old password may hold one); this one lives on.
@@ -198,6 +205,19 @@ async def change_password(body: PasswordChange, principal: StaffUser, session: S
     await revocation.reload_now(request)
 
 
+async def _limit_token_requests(request: Request, settings: Settings, client_id: str) -> None:
+    """Per address and per client id (known or not), before the Argon2 verify they spare."""
+    for key, limit in (
+        (f"token-ip:{client_ip(request, settings)}", settings.token_limit_per_ip),
+        (f"token-client:{hashlib.sha256(client_id.encode()).hexdigest()[:32]}", settings.token_limit_per_client),
+    ):
+        wait = await hit(
+            request.app.state.engine, "rate_counter", key=key, limit=limit, window_seconds=settings.login_window_seconds
+        )
+        if wait is not None:
+            raise too_many(wait, "token requests")
+
+
 @router.post("/token", response_model=ClientToken, summary="OAuth2 client credentials for partner clients")
 async def client_token(
     session: Session,
@@ -209,6 +229,7 @@ async def client_token(
     if grant_type != "client_credentials":
         raise Problem(400, "Only grant_type=client_credentials is supported here.", code="unsupported_grant_type")
     settings = _settings(request)
+    await _limit_token_requests(request, settings, client_id)
     client, unit = await authenticate_client(session, client_id=client_id, client_secret=client_secret)
     return ClientToken(
         access_token=tokens.access_token_for_client(settings, client, unit),

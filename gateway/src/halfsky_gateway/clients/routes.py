@@ -107,7 +107,7 @@ async def update_client(
 @router.post("/{client_id}/rotate-secret", response_model=ClientWithSecret, summary="Issue a new secret")
 async def rotate_secret(client_id: uuid.UUID, session: Session, admin: Admin) -> ClientWithSecret:
     client, unit = await _get(session, admin, client_id)
-    secret = service.rotate_secret(client)
+    secret = await service.rotate_secret(client)
     record(
         session,
         AuditEntry,

@@ -23,7 +23,7 @@ async def create_client(
         agency=agency,
         scopes=sorted(set(scopes)),
         org_unit_id=org_unit.id,
-        secret_hash=hash_password(secret),
+        secret_hash=await hash_password(secret),
     )
     session.add(client)
     await session.flush()
@@ -41,15 +41,16 @@ async def authenticate_client(
         )
     ).first()
     client, unit = (row[0], row[1]) if row else (None, None)
-    if not verify_password(client.secret_hash if client else None, client_secret) or client is None or unit is None:
+    right = await verify_password(client.secret_hash if client else None, client_secret)
+    if not right or client is None or unit is None:
         raise Problem(401, "The client id or secret is wrong.", code="invalid_client")
     if client.disabled:
         raise Problem(401, "This client is disabled.", code="invalid_client")
     return client, unit
 
 
-def rotate_secret(client: PartnerClient) -> str:
+async def rotate_secret(client: PartnerClient) -> str:
     secret = new_secret()
-    client.secret_hash = hash_password(secret)
+    client.secret_hash = await hash_password(secret)
     client.version += 1
     return secret

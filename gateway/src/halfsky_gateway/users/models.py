@@ -1,4 +1,4 @@
-"""Staff accounts: roles, one org unit, Argon2 password hash and lockout state."""
+"""Staff accounts: roles, one org unit, Argon2 password hash and failed sign-ins."""
 
 import uuid
 from datetime import datetime
@@ -20,7 +20,9 @@ class User(Base, table=True):
     roles: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(String(32)), nullable=False))
     org_unit_id: uuid.UUID = Field(foreign_key="org_unit.id", index=True, ondelete="RESTRICT")
     disabled: bool = False
-    failed_logins: int = 0
+    failed_logins: int = 0  # since the last successful sign-in, from any address
+    # Until when sign-ins on this account are being delayed from some address (see auth.routes.login): shown to
+    # administrators, who can lift the delays; it never keeps the user out from her own address.
     locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     must_change_password: bool = False
     last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # type: ignore[call-overload]

@@ -86,6 +86,7 @@ async def create_user(
         roles=list(body.roles),
         org_unit=unit,
         min_length=settings_of(request).password_min_length,
+        min_score=settings_of(request).password_min_score,
         must_change_password=True,
     )
     record(
@@ -164,6 +165,7 @@ async def reset_password(
         user=user,
         password=body.password,
         min_length=settings_of(request).password_min_length,
+        min_score=settings_of(request).password_min_score,
         must_change=True,
     )
     record(
@@ -179,10 +181,11 @@ async def reset_password(
     await revocation.reload_now(request)  # her sign-ins ended: their access tokens stop too
 
 
-@router.post("/{user_id}/unlock", status_code=204, summary="Clear a lockout after failed logins")
+@router.post("/{user_id}/unlock", status_code=204, summary="Lift the delays after failed sign-ins, from every address")
 async def unlock(user_id: uuid.UUID, session: Session, admin: Admin) -> None:
     user, unit = await service.get_user(session, user_id)
     ensure_visible(admin, unit.path, what="user")
+    await service.clear_sign_in_delays(session, user.username)
     user.failed_logins = 0
     user.locked_until = None
     service.touch(user)

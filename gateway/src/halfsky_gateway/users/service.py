@@ -1,16 +1,18 @@
 """Users: create, change, disable, reset passwords; all scoped to a region subtree."""
 
+import hashlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.problems import Problem, field_error
 from halfsky_gateway.auth.models import RefreshToken
 from halfsky_gateway.auth.passwords import check_policy, hash_password
+from halfsky_gateway.base import RateCounter
 from halfsky_gateway.orgunits.models import OrgUnit
 from halfsky_gateway.users.models import User
 
@@ -27,32 +29,34 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> tuple[User, Org
     return row[0], row[1]
 
 
-async def count_failed_login(
-    session: AsyncSession, user_id: uuid.UUID, *, lock_after: int, lock_for: timedelta, now: datetime
-) -> tuple[bool, datetime | None]:
-    """Count one wrong password in a single UPDATE (parallel attempts cannot overwrite each other's count); the
-    attempt that reaches `lock_after` locks the account and starts the count again.
+def sign_in_key(username: str, address: str) -> str:
+    """The rate_counter key of failed sign-ins on one username from one address (hashed: the table holds neither
+    names nor addresses, and any length fits)."""
+    return sign_in_prefix(username) + hashlib.sha256(address.encode()).hexdigest()[:16]
 
-    Returns whether this attempt locked it, and the lock's end if the account is locked (a parallel attempt may
-    have locked it since the caller read the row).
+
+def sign_in_prefix(username: str) -> str:
+    return "login-fail:" + hashlib.sha256(username.casefold().encode()).hexdigest()[:24] + ":"
+
+
+async def clear_sign_in_delays(session: AsyncSession, username: str) -> None:
+    """Forget the failed sign-ins on `username` from every address (an administrator's unlock or reset)."""
+    await session.execute(delete(RateCounter).where(col(RateCounter.key).startswith(sign_in_prefix(username))))
+
+
+async def count_failed_login(session: AsyncSession, user_id: uuid.UUID, *, delayed_until: datetime | None) -> None:
+    """Count one failed sign-in in a single UPDATE (parallel attempts cannot overwrite each other's count), and
+    when sign-ins from the failing address are being delayed, until when (for the administrators' list, whose
+    unlock clears the delays; the account itself is never locked: see auth.routes.login).
 
     The caller's User object is left as it was loaded: writing the count through it would race again.
     """
-    reaches = col(User.failed_logins) + 1 >= lock_after
-    row = (
-        await session.execute(
-            update(User)
-            .where(col(User.id) == user_id)
-            .values(
-                failed_logins=case((reaches, 0), else_=col(User.failed_logins) + 1),
-                locked_until=case((reaches, now + lock_for), else_=col(User.locked_until)),
-            )
-            .returning(col(User.locked_until))
-            .execution_options(synchronize_session=False)
-        )
-    ).one()
-    locked_until: datetime | None = row[0]
-    return locked_until == now + lock_for, locked_until
+    values: dict[str, Any] = {"failed_logins": col(User.failed_logins) + 1}
+    if delayed_until is not None:
+        values["locked_until"] = func.greatest(func.coalesce(col(User.locked_until), delayed_until), delayed_until)
+    await session.execute(
+        update(User).where(col(User.id) == user_id).values(**values).execution_options(synchronize_session=False)
+    )
 
 
 async def by_username(session: AsyncSession, username: str) -> tuple[User, OrgUnit] | None:
@@ -88,16 +92,18 @@ async def create_user(
     org_unit: OrgUnit,
     phone: str = "",
     min_length: int,
+    min_score: int,
     must_change_password: bool = False,
+    demo_account: bool = False,
 ) -> User:
-    check_policy(password, min_length=min_length, username=username)
+    check_policy(password, min_length=min_length, min_score=min_score, username=username, demo_account=demo_account)
     if await by_username(session, username):
         raise Problem(409, f"The username {username} is taken.", errors=[field_error("username", "already used")])
     user = User(
         username=username,
         name=name,
         phone=phone,
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
         roles=sorted(set(roles)),
         org_unit_id=org_unit.id,
         must_change_password=must_change_password,
@@ -117,13 +123,16 @@ async def revoke_refresh_tokens(session: AsyncSession, *, user_id: uuid.UUID, ke
     await session.execute(stmt.values(revoked_at=datetime.now(UTC)))
 
 
-async def set_password(session: AsyncSession, *, user: User, password: str, min_length: int, must_change: bool) -> None:
-    check_policy(password, min_length=min_length, username=user.username)
-    user.password_hash = hash_password(password)
+async def set_password(
+    session: AsyncSession, *, user: User, password: str, min_length: int, min_score: int, must_change: bool
+) -> None:
+    check_policy(password, min_length=min_length, min_score=min_score, username=user.username)
+    user.password_hash = await hash_password(password)
     user.must_change_password = must_change
     user.failed_logins = 0
     user.locked_until = None
     touch(user)
+    await clear_sign_in_delays(session, user.username)
     await revoke_refresh_tokens(session, user_id=user.id)
 
 
