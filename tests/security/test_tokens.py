@@ -194,13 +194,13 @@ def test_a_token_carrying_a_scope_taken_from_its_client_is_refused(world: World)
 
 def test_changing_your_password_ends_your_other_sign_ins_everywhere(world: World) -> None:
     username = f"th_pw_{uuid.uuid4().hex[:6]}"
-    body = {"username": username, "name": "临时工作人员", "password": PASSWORD, "roles": ["case_worker"]}
+    body = {"username": username, "name": "临时工作人员", "password": STAFF_PASSWORD, "roles": ["case_worker"]}
     world.call("admin", "POST", "/api/users", json={**body, "org_unit_id": world.ids["tianhe_unit"]}, expect=201)
 
     def sign_in() -> dict[str, str]:
         r = world.http.post(
             "/api/auth/login",
-            json={"username": username, "password": PASSWORD},
+            json={"username": username, "password": STAFF_PASSWORD},
             headers={"X-Forwarded-For": world.fresh_ip()},
         )
         assert r.status_code == 200, r.text
@@ -209,7 +209,7 @@ def test_changing_your_password_ends_your_other_sign_ins_everywhere(world: World
     here, there = sign_in(), sign_in()
     direct = f"{world.service_url('cases')}/cases"
     assert httpx.get(direct, headers={"Authorization": there["Authorization"]}, timeout=10).status_code == 200
-    change = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    change = {"old_password": STAFF_PASSWORD, "new_password": NEW_PASSWORD}
     r = world.http.post("/api/auth/change-password", json=change, headers={"Authorization": here["Authorization"]})
     assert r.status_code == 204, r.text
 
