@@ -1509,8 +1509,7 @@ export interface components {
             id: string;
             /** Id Number */
             id_number?: string | null;
-            /** @default resident_id */
-            id_type?: components["schemas"]["DocumentType"];
+            id_type: components["schemas"]["DocumentType"];
             /**
              * Marital Status
              * @default
@@ -2684,6 +2683,7 @@ export interface operations {
         parameters: {
             query?: {
                 reveal?: boolean;
+                /** @description Why (required with reveal=true; logged) */
                 reason?: string;
             };
             header?: never;
@@ -3398,6 +3398,7 @@ export interface operations {
         parameters: {
             query?: {
                 reveal?: boolean;
+                /** @description Why (required with reveal=true; logged) */
                 reason?: string;
             };
             header?: never;

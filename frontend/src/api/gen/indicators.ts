@@ -868,6 +868,11 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+            /**
+             * Owner Org Path
+             * @description The org path of the level that made it, which alone (with the levels above it) may change it; `/` national
+             */
+            owner_org_path: string;
             period_type: components["schemas"]["PeriodType"];
             /**
              * Updated At
@@ -1005,6 +1010,11 @@ export interface components {
             name_en?: string;
             /** Name Zh */
             name_zh: string;
+            /**
+             * Owner Org Path
+             * @description The org path of the level that made it, which alone (with the levels above it) may change it; `/` national
+             */
+            owner_org_path: string;
             period_type: components["schemas"]["PeriodType"];
             /** @default manual */
             source?: components["schemas"]["Source"];
@@ -1991,6 +2001,11 @@ export interface components {
             name_en?: string;
             /** Name Zh */
             name_zh: string;
+            /**
+             * Owner Org Path
+             * @description The org path of the level that made it, which alone (with the levels above it) may change it; `/` national
+             */
+            owner_org_path: string;
             /** @default error */
             severity?: components["schemas"]["Severity"];
             /**
@@ -2079,6 +2094,11 @@ export interface components {
             note: string;
             /** Org Path */
             org_path: string;
+            /**
+             * Owner Org Path
+             * @description The org path of the level that made it, which alone (with the levels above it) may change it; `/` national
+             */
+            owner_org_path: string;
             /** Value */
             value: string;
             /** Version */
