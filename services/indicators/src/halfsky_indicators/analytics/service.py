@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from halfsky_common.orgpaths import code_of, depth
 from halfsky_common.periods import Period, same_period_last_year
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.analytics import queries
@@ -24,7 +25,6 @@ from halfsky_indicators.indicators.models import Comparator, Direction, Indicato
 from halfsky_indicators.indicators.service import target_in_force, targets_of
 from halfsky_indicators.numbers import plain, rounded
 from halfsky_indicators.orglabels import service as orglabels
-from halfsky_indicators.orgpaths import code_of, depth
 
 Values = dict[str, Decimal]
 NUMERIC = (Kind.ratio, Kind.count)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.clock import SHANGHAI
+from halfsky_common.orgpaths import code_of
 from halfsky_common.periods import Period
 from halfsky_indicators.analytics.queries import ancestor_sql
 from halfsky_indicators.completeness.schemas import Completeness, GroupCompleteness, UnitCompleteness
@@ -20,7 +21,6 @@ from halfsky_indicators.datasets.models import DataSet, DataSetOrgUnit
 from halfsky_indicators.entry.models import DataSetReport, ReportStatus
 from halfsky_indicators.entry.service import due_date
 from halfsky_indicators.numbers import rounded
-from halfsky_indicators.orgpaths import code_of
 
 UNIT_LIMIT = 2000
 

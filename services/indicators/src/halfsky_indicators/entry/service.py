@@ -11,6 +11,7 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.orgpaths import parent
 from halfsky_common.periods import Period
 from halfsky_common.problems import Problem, field_error, illegal_transition
 from halfsky_indicators.base import row_dict
@@ -20,7 +21,6 @@ from halfsky_indicators.entry.models import DataSetReport, ReportStatus
 from halfsky_indicators.entry.schemas import FormPublic, FormValue, ReportPublic, ValueIn
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys, values_for, write_values
 from halfsky_indicators.entry.workflow import BY_UPPER_LEVEL, EDITABLE, Action, next_status
-from halfsky_indicators.orgpaths import parent
 
 
 def due_date(data_set: DataSet, period: Period) -> date:

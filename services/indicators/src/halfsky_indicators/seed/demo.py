@@ -13,6 +13,7 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.orgpaths import path_from_code
 from halfsky_common.periods import parse
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.assessments.models import Assessment
@@ -26,7 +27,6 @@ from halfsky_indicators.figures.schemas import FigureCreate
 from halfsky_indicators.figures.service import add_figure
 from halfsky_indicators.indicators.service import get_by_code as indicator
 from halfsky_indicators.orglabels.service import store as store_labels
-from halfsky_indicators.orgpaths import path_from_code
 
 TIANHE = "五山 员村 车陂 沙河 石牌 沙东 天河南 林和 兴华 棠下 天园 猎德 冼村 元岗 黄村 长兴 龙洞 凤凰 前进 珠吉 新塘"
 TIANHE_CODES = [1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]

@@ -9,8 +9,8 @@ from sqlmodel import col, select
 
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal, ensure_visible, visible_to
+from halfsky_common.orgpaths import depth
 from halfsky_common.problems import Problem, field_error, illegal_transition
-from halfsky_projects.access import depth
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.beneficiaries import service as beneficiaries
 from halfsky_projects.beneficiaries.models import Beneficiary, OutcomeKind

@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from halfsky_common.audit import record, utcnow
 from halfsky_common.auth import Principal, ensure_visible, visible_to
 from halfsky_common.clock import shanghai_year
+from halfsky_common.orgpaths import code_of
 from halfsky_common.problems import Problem, field_error, illegal_transition
-from halfsky_projects.access import leaf_code
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.projects import guards
 from halfsky_projects.projects.models import Project, ProjectCounter, ProjectEvent, ProjectReview, ProjectStatus
@@ -45,7 +45,7 @@ def _check_in_region(user: Principal, org_path: str, field: str) -> None:
 
 async def next_code(session: AsyncSession, *, org_path: str, year: int) -> str:
     """The next project code of a unit and year, e.g. XM-440106-2026-0007 (an atomic upsert: no gaps, no twins)."""
-    code = leaf_code(org_path)
+    code = code_of(org_path)
     stmt = (
         insert(ProjectCounter)
         .values(org_code=code, year=year, last=1)

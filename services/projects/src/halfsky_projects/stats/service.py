@@ -7,8 +7,8 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from halfsky_common.orgpaths import at_most, depth
 from halfsky_common.periods import Period, PeriodType, contained
-from halfsky_projects.access import depth
 from halfsky_projects.money.models import BudgetLine, Expenditure
 from halfsky_projects.money.service import rate
 from halfsky_projects.projects.models import Project
@@ -36,8 +36,7 @@ def _by_unit(values: dict[tuple[str, str], int], scope: str) -> list[UnitMeasure
     level = depth(scope) + 1
     units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (org_path, measure), value in values.items():
-        parts = [p for p in org_path.split("/") if p][:level]
-        units["/" + "/".join(parts) + "/"][measure] += value
+        units[at_most(org_path, level)][measure] += value
     return [
         UnitMeasures(org_path=unit, measures=[MeasureValue(measure=m, value=v) for m, v in sorted(ms.items())])
         for unit, ms in sorted(units.items())
