@@ -24,6 +24,10 @@ from halfsky_common.pgserver import DATABASES, create_database, start_embedded
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("cases", "projects", "indicators")
 DEFAULT_PORTS = {"gateway": 8000, "cases": 8101, "projects": 8102, "indicators": 8103}
+# uvicorn's --timeout-keep-alive for every component (the images use the same). It must stay well above the idle time
+# after which a client stops reusing a connection (the gateway's GATEWAY_PROXY_KEEPALIVE_SECONDS, 5 s; httpx's 5 s;
+# an ingress's 60 s): at uvicorn's default of 5 s a request sent just as the server closed an idle connection failed.
+SERVER_KEEPALIVE_SECONDS = 75
 
 
 def free_port() -> int:
@@ -121,6 +125,8 @@ class Stack:
             str(self.ports[name]),
             "--timeout-graceful-shutdown",
             "5",
+            "--timeout-keep-alive",
+            str(SERVER_KEEPALIVE_SECONDS),
         ]
         if self.workers.get(name, 1) > 1:
             cmd += ["--workers", str(self.workers[name])]
