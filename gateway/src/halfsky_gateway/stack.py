@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
+import psutil
 
 from halfsky_common.keys import ensure_key_pair
 from halfsky_common.migrations import upgrade
-from halfsky_common.pgserver import DATABASES, create_database, start_embedded
+from halfsky_common.pgserver import DATABASES, create_database, start_embedded, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("cases", "projects", "indicators")
@@ -34,6 +35,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def end_process_tree(proc: "subprocess.Popen[Any]", *, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
+    """Signal `proc`, wait for it, then kill whatever of its descendants is left (a uvicorn's worker processes after
+    their supervisor was killed, say): nothing it started outlives it."""
+    try:
+        descendants = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        descendants = []
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for child in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(descendants, timeout=timeout)
 
 
 def component_dir(name: str) -> Path:
@@ -141,14 +162,8 @@ class Stack:
 
     def stop_process(self, name: str, *, sig: int = signal.SIGTERM) -> None:
         proc = self.processes.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            end_process_tree(proc, sig=sig)
 
     def wait_healthy(self, name: str, timeout: float = 60.0) -> None:
         url = f"http://{self.host}:{self.ports[name]}/health"
@@ -184,13 +199,18 @@ class Stack:
         return out.split(marker, 1)[1].strip() if marker in out else None
 
     def stop(self) -> None:
-        for name in ("gateway", *SERVICES):
-            self.stop_process(name)
-        for log in self._logs.values():
-            log.close()
-        if self._server is not None:
-            self._server.cleanup()
-            self._server = None
+        """Every process down, whatever happened to it (killed, restarted, the database restarted): the database by
+        its data folder, not by the pid it had when it started."""
+        try:
+            for name in ("gateway", *SERVICES, *self.processes):  # the gateway first, as it was started last
+                self.stop_process(name)
+        finally:
+            for log in self._logs.values():
+                log.close()
+            self._logs.clear()
+            server, self._server = self._server, None
+            if server is not None:
+                stop_embedded(server)
 
 
 def ports_from_env() -> dict[str, int]:
