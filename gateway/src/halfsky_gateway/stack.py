@@ -40,10 +40,10 @@ def free_port() -> int:
 def end_process_tree(proc: "subprocess.Popen[Any]", *, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
     """Signal `proc`, wait for it, then kill whatever of its descendants is left (a uvicorn's worker processes after
     their supervisor was killed, say): nothing it started outlives it."""
-    try:
-        descendants = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        descendants = []
+    descendants: list[psutil.Process] = []
+    if proc.poll() is None:  # not reaped yet, so the pid is still its own
+        with contextlib.suppress(psutil.NoSuchProcess):
+            descendants = psutil.Process(proc.pid).children(recursive=True)
     if proc.poll() is None:
         proc.send_signal(sig)
         try:
