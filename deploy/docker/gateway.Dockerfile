@@ -50,4 +50,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 ENTRYPOINT ["/usr/local/bin/halfsky-entrypoint"]
 CMD ["uvicorn", "halfsky_gateway.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", \
-     "--timeout-graceful-shutdown", "20"]
+     "--timeout-graceful-shutdown", "20", "--timeout-keep-alive", "75"]
