@@ -23,7 +23,7 @@ help:
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q $(addprefix -e ,$(COMPONENTS)) -r requirements-dev.txt
+	$(PIP) install -q $(addprefix -e ,$(COMPONENTS:services/common='services/common[dev]')) -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed

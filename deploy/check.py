@@ -27,7 +27,7 @@ from pydantic_settings import BaseSettings
 
 from halfsky_cases.config import Settings as CasesSettings
 from halfsky_gateway.config import Settings as GatewaySettings
-from halfsky_gateway.stack import DEFAULT_PORTS
+from halfsky_gateway.stack import DEFAULT_PORTS, SERVER_KEEPALIVE_SECONDS
 from halfsky_indicators.config import Settings as IndicatorsSettings
 from halfsky_projects.config import Settings as ProjectsSettings
 
@@ -270,6 +270,9 @@ def check_compose() -> list[str]:
 
 def check_dockerfiles() -> list[str]:
     errors = []
+    reuse = GatewaySettings.model_fields["proxy_keepalive_seconds"].default
+    if reuse * 2 >= SERVER_KEEPALIVE_SECONDS:
+        errors.append("GATEWAY_PROXY_KEEPALIVE_SECONDS must stay well below the servers' --timeout-keep-alive")
     for name, port in DEFAULT_PORTS.items():
         path = DEPLOY / "docker" / f"{name}.Dockerfile"
         where = f"docker/{path.name}"
@@ -281,6 +284,11 @@ def check_dockerfiles() -> list[str]:
         cmd = next((line for line in text.splitlines() if line.startswith("CMD ")), "")
         if f'"halfsky_{name}.main:create_app", "--factory"' not in cmd or f'"--port", "{port}"' not in cmd:
             errors.append(f"{where}: CMD does not run halfsky_{name}.main:create_app --factory on port {port}")
+        # Clients stop reusing an idle connection after a few seconds (the gateway's pool, httpx) or a minute (an
+        # ingress): the server must keep it open longer, or a request sent as it closes one fails (stack.py).
+        keepalive = re.search(r'"--timeout-keep-alive", "(\d+)"', cmd)
+        if keepalive is None or int(keepalive.group(1)) != SERVER_KEEPALIVE_SECONDS:
+            errors.append(f"{where}: CMD must pass --timeout-keep-alive {SERVER_KEEPALIVE_SECONDS} (as the stack does)")
         users = re.findall(r"^USER (\S+)", text, re.MULTILINE)
         if not users or users[-1].split(":")[0] in {"root", "0"}:
             errors.append(f"{where}: the image must end as a non-root USER")

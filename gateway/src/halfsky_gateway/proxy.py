@@ -1,19 +1,25 @@
 """The reverse proxy to the services: a plain ASGI middleware ahead of FastAPI's router (the hot path).
 
 `/api/{service}/…` goes to `{service_url}/{service}/…` byte for byte: method, raw path and query, headers minus
-hop-by-hop ones, streamed bodies both ways. A refused connection is 503, a timeout 504, each for that service's
-routes only.
+hop-by-hop ones, streamed bodies both ways. A refused connection is 503, a timeout 504, a connection the service
+closed without answering 502, each for that service's routes only.
+
+Pooled connections are reused only while idle for less than `GATEWAY_PROXY_KEEPALIVE_SECONDS`, which must stay
+well below the services' own keep-alive (uvicorn's `--timeout-keep-alive`, `SERVER_KEEPALIVE_SECONDS` in the stack
+and the images): with both at uvicorn's 5 s, a request sent on a connection the service was closing that instant
+(more likely on a busy machine: the headers wait for the caller's first body chunk) failed as if the service were
+down, whatever the request was.
 """
 
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
-from httpx_aiohttp.transport import map_aiohttp_exceptions
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from halfsky_common.auth import TokenVerifier
@@ -55,8 +61,11 @@ class Upstream:
     `client` is an httpx client on the same pool for the gateway's own calls (readiness checks).
     """
 
-    def __init__(self, *, connect_timeout: float, read_timeout: float, max_connections: int) -> None:
+    def __init__(
+        self, *, connect_timeout: float, read_timeout: float, max_connections: int, keepalive_seconds: float
+    ) -> None:
         self._max_connections = max_connections
+        self._keepalive_seconds = keepalive_seconds
         self._session: aiohttp.ClientSession | None = None
         self._timeout = aiohttp.ClientTimeout(
             sock_connect=connect_timeout, sock_read=read_timeout, connect=connect_timeout
@@ -68,7 +77,7 @@ class Upstream:
         """The one session, made on first use (inside the running event loop)."""
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=5.0),
+                connector=aiohttp.TCPConnector(limit=self._max_connections, keepalive_timeout=self._keepalive_seconds),
                 cookie_jar=aiohttp.DummyCookieJar(),  # one caller's cookies must never reach another's request
                 skip_auto_headers=("User-Agent", "Accept-Encoding"),  # forward the caller's, add none
             )
@@ -76,7 +85,7 @@ class Upstream:
 
     async def send(self, method: str, url: str, headers: list[tuple[bytes, bytes]], body: Any) -> "UpstreamResponse":
         """Send a request as it is (no added headers but Host), the response's body left to stream."""
-        with map_aiohttp_exceptions():
+        with transport_errors():
             response = await self.session().request(
                 method,
                 url,
@@ -93,6 +102,29 @@ class Upstream:
         await self.client.aclose()
         if self._session is not None:
             await self._session.close()
+
+
+@contextlib.contextmanager
+def transport_errors() -> Iterator[None]:
+    """aiohttp's errors as httpx's, by what happened (the 503/502/504 mapping is in terms of them).
+
+    httpx-aiohttp's own mapping turns every `ClientConnectionError` into `ConnectTimeout`, so a service closing a
+    connection under a request it may already have read looked like a service that could not be reached at all.
+    """
+    try:
+        yield
+    except aiohttp.ClientConnectorError as exc:  # refused, unresolvable: nothing was sent
+        raise httpx.ConnectError(str(exc)) from exc
+    except aiohttp.ConnectionTimeoutError as exc:  # no connection in time: nothing was sent
+        raise httpx.ConnectTimeout(str(exc)) from exc
+    except aiohttp.ServerTimeoutError as exc:  # sent, no answer in time
+        raise httpx.ReadTimeout(str(exc)) from exc
+    except aiohttp.ClientPayloadError as exc:  # the response's body broke off
+        raise httpx.ReadError(str(exc)) from exc
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:  # closed or reset under the request
+        raise httpx.RemoteProtocolError(str(exc)) from exc
+    except aiohttp.ClientConnectionError as exc:
+        raise httpx.TransportError(str(exc)) from exc
 
 
 def _text(value: bytes) -> str:
@@ -112,12 +144,12 @@ class UpstreamResponse:
         self.raw_headers = response.raw_headers
 
     async def aiter_raw(self) -> AsyncIterator[bytes]:
-        with map_aiohttp_exceptions():
+        with transport_errors():
             async for chunk in self._response.content.iter_chunked(16 * 1024):
                 yield chunk
 
     async def aclose(self) -> None:
-        with map_aiohttp_exceptions():
+        with transport_errors():
             self._response.release()
 
 
@@ -212,7 +244,8 @@ class ProxyMiddleware:
             await upstream.aclose()
 
     def _problem(self, name: str, exc: Exception, *, body_too_large: bool) -> Exception:
-        """Map a failed upstream call: connection refused → 503, timeout → 504, other transport errors → 503."""
+        """Map a failed upstream call: not connected → 503, no answer in time → 504, connection closed or reset
+        under the request → 502 (the service may have acted on it: a client retries only what is idempotent)."""
         # The transport wraps whatever the body iterator raised; the flag says what really happened.
         if body_too_large:
             return Problem(413, f"The request body exceeds {self.max_body_bytes} bytes.")
@@ -227,6 +260,14 @@ class ProxyMiddleware:
         if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout)):
             log.warning("%s timed out: %r", name, exc)
             return Problem(504, f"The {name} service did not answer in time.", service=name)
+        if isinstance(exc, httpx.RemoteProtocolError):
+            log.warning("%s closed the connection under a request: %r", name, exc)
+            return Problem(
+                502,
+                f"The {name} service closed the connection without answering.",
+                service=name,
+                code="service_closed_connection",
+            )
         if isinstance(exc, httpx.TransportError):
             log.warning("%s transport error: %r", name, exc)
             return Problem(503, f"The {name} service is unavailable.", headers={"Retry-After": "5"}, service=name)

@@ -16,14 +16,19 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
+import psutil
 
 from halfsky_common.keys import ensure_key_pair
 from halfsky_common.migrations import upgrade
-from halfsky_common.pgserver import DATABASES, create_database, start_embedded
+from halfsky_common.pgserver import DATABASES, create_database, start_embedded, stop_embedded
 
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("cases", "projects", "indicators")
 DEFAULT_PORTS = {"gateway": 8000, "cases": 8101, "projects": 8102, "indicators": 8103}
+# uvicorn's --timeout-keep-alive for every component (the images use the same). It must stay well above the idle time
+# after which a client stops reusing a connection (the gateway's GATEWAY_PROXY_KEEPALIVE_SECONDS, 5 s; httpx's 5 s;
+# an ingress's 60 s): at uvicorn's default of 5 s a request sent just as the server closed an idle connection failed.
+SERVER_KEEPALIVE_SECONDS = 75
 
 
 class StartError(RuntimeError):
@@ -34,6 +39,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def end_process_tree(proc: "subprocess.Popen[Any]", *, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
+    """Signal `proc`, wait for it, then kill whatever of its descendants is left (a uvicorn's worker processes after
+    their supervisor was killed, say): nothing it started outlives it."""
+    descendants: list[psutil.Process] = []
+    if proc.poll() is None:  # not reaped yet, so the pid is still its own
+        with contextlib.suppress(psutil.NoSuchProcess):
+            descendants = psutil.Process(proc.pid).children(recursive=True)
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for child in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(descendants, timeout=timeout)
 
 
 def component_dir(name: str) -> Path:
@@ -126,6 +151,8 @@ class Stack:
             str(self.ports[name]),
             "--timeout-graceful-shutdown",
             "5",
+            "--timeout-keep-alive",
+            str(SERVER_KEEPALIVE_SECONDS),
         ]
         if self.workers.get(name, 1) > 1:
             cmd += ["--workers", str(self.workers[name])]
@@ -140,14 +167,8 @@ class Stack:
 
     def stop_process(self, name: str, *, sig: int = signal.SIGTERM) -> None:
         proc = self.processes.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        if proc is not None:
+            end_process_tree(proc, sig=sig)
 
     def wait_healthy(self, name: str, timeout: float = 60.0) -> None:
         url = f"http://{self.host}:{self.ports[name]}/health"
@@ -185,13 +206,18 @@ class Stack:
         return out.split(marker, 1)[1].strip() if marker in out else None
 
     def stop(self) -> None:
-        for name in ("gateway", *SERVICES):
-            self.stop_process(name)
-        for log in self._logs.values():
-            log.close()
-        if self._server is not None:
-            self._server.cleanup()
-            self._server = None
+        """Every process down, whatever happened to it (killed, restarted, the database restarted): the database by
+        its data folder, not by the pid it had when it started."""
+        try:
+            for name in ("gateway", *SERVICES, *self.processes):  # the gateway first, as it was started last
+                self.stop_process(name)
+        finally:
+            for log in self._logs.values():
+                log.close()
+            self._logs.clear()
+            server, self._server = self._server, None
+            if server is not None:
+                stop_embedded(server)
 
 
 def ports_from_env() -> dict[str, int]:

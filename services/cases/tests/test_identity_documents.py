@@ -186,3 +186,16 @@ async def test_a_number_stored_under_the_old_rules_does_not_block_other_edits(
         url, json={"id_number": old_rules}, headers={**WORKER, "If-Match": phone.headers["ETag"]}
     )
     assert again.status_code == 422 and again.json()["errors"][0]["code"] == "id_number_birth_date"
+
+
+async def test_a_landline_shows_only_its_last_four_everywhere(client: httpx.AsyncClient) -> None:
+    """Issue 13: an 11-digit landline was masked like a mobile (020****5432); by the shared rule (halfsky_common.
+    personal, the same as the projects service's) a phone that is no mobile shows its last four only."""
+    created = await intake(client, {"name": "邓丽", "phone": "(020) 8888-5432"})
+    assert created.status_code == 201, created.text
+    detail = (await client.get(f"/cases/{created.json()['id']}", headers=WORKER)).json()
+    listed = (await client.get("/cases", headers=WORKER)).json()["items"]
+    exported = list(csv.DictReader(io.StringIO((await client.get("/cases/export", headers=WORKER)).text)))
+    assert detail["victim"]["phone"] == "*******5432"
+    assert [item["victim_phone"] for item in listed] == ["*******5432"]
+    assert [row["联系电话"] for row in exported] == ["*******5432"]

@@ -11,10 +11,15 @@ from pydantic_core import PydanticCustomError
 from halfsky_common.personal import (
     DOCUMENTS,
     DocumentType,
+    KeyedHash,
     check_document,
     check_phone,
     gb11643_check_character,
+    mask_address,
     mask_document,
+    mask_id_number,
+    mask_name,
+    mask_phone,
     match_key,
     normalize_document,
     normalize_phone,
@@ -244,3 +249,97 @@ def test_ascii_resident_ids_normalise_as_they_did_so_stored_digests_still_match(
     key = "k"
     new = hmac.new(key.encode(), match_key(DocumentType.resident_id, normalize_document(number)).encode(), "sha256")
     assert new.hexdigest() == _old_projects_identity_hash(number, key)
+
+
+# --- masks: one rule per kind, the same in every service (issue 13) -------------------------------------------------
+
+MASKED_IDS = [
+    # (type, as typed, as shown): the cases service's 4 leading digits won over the projects service's 6
+    (DocumentType.resident_id, "44010619880312123X", "4401**********123X"),
+    (DocumentType.resident_id, "４４０１０６１９８８０３１２１２３ｘ", "4401**********123X"),
+    (DocumentType.resident_id, " 440106 19880312 123x ", "4401**********123X"),
+    (DocumentType.foreign_permanent_id, gb("94415619850101002"), "9441**********002" + gb("94415619850101002")[-1]),
+    (DocumentType.foreign_permanent_id, "USA440385010112", "USA*********112"),
+    (DocumentType.passport, "e12345678", "E*****678"),
+    (DocumentType.hk_macao_permit, "H12345678", "H*****678"),
+    (DocumentType.taiwan_permit, "87654321", "*****321"),
+]
+
+
+@pytest.mark.parametrize(("document_type", "typed", "shown"), MASKED_IDS)
+def test_document_numbers_mask_by_their_kind_however_typed(document_type: DocumentType, typed: str, shown: str) -> None:
+    assert mask_id_number(typed, document_type) == shown
+    assert mask_id_number(typed, document_type.value) == shown  # the type as a service stores it
+    assert shown.count("*") * 2 >= len(shown)
+
+
+MASKED_PHONES = [
+    ("13912345678", "139****5678"),
+    ("+86 139 1234 5678", "139****5678"),
+    ("１３９－１２３４－５６７８", "139****5678"),
+    ("0201235432", "******5432"),  # a 10-digit landline: 020***5432 in the projects service before
+    ("020 8888 5432", "*******5432"),  # 11 digits, but no mobile: 020****5432 in the cases service before
+    ("0755 1234 5432", "********5432"),  # 075*****5432 in the projects service before
+    ("88885432", "****5432"),  # 888*5432 (7 of 8 digits) in the projects service before
+    ("+852 9123 4567", "********4567"),  # 852****4567, taken for a mobile, in the projects service before
+]
+
+
+@pytest.mark.parametrize(("typed", "shown"), MASKED_PHONES)
+def test_phones_mask_by_their_kind_however_typed(typed: str, shown: str) -> None:
+    assert mask_phone(typed) == shown
+    assert mask_phone(check_phone(typed)) == shown  # what a service stored, masked again: the same
+
+
+def test_empty_values_mask_to_empty_and_short_ones_are_all_hidden() -> None:
+    assert mask_id_number("") == mask_phone("") == mask_address("") == ""
+    assert mask_phone("1234") == "****"
+
+
+def test_addresses_and_names_mask_as_the_table_says() -> None:
+    assert mask_address("广州市天河区天河路100号") == "广州市天河区****"
+    assert mask_address("天河区") == "天河****"
+    assert [mask_name(n) for n in ("王", "王芳", "李晓红", "欧阳晓芳")] == ["*", "王*", "李*红", "欧**芳"]
+
+
+def test_the_rule_table_at_the_top_of_the_module_shows_what_the_masks_do() -> None:
+    import halfsky_common.personal as personal
+
+    doc = personal.__doc__ or ""
+    for shown in ("4401**********123X", "E*****678", "139****5678", "******5432", "广州市天河区****", "李*红"):
+        assert f"`{shown}`" in doc
+    assert mask_id_number("44010619880312123X") == "4401**********123X"
+    assert mask_phone("0201235432") == "******5432"
+
+
+# --- the keyed hash: one function, each service's own key -----------------------------------------------------------
+
+
+def test_the_keyed_hash_is_the_digests_both_services_stored_before() -> None:
+    key = b"k" * 32
+    number, phone = "11010519491231002X", "13912345678"
+    labelled, bare = KeyedHash(key), KeyedHash(key, labelled=False)
+    # The cases service's FieldCipher.digest before: HMAC of "<field>:<normalised value>".
+    assert (
+        labelled.document(DocumentType.resident_id, number)
+        == hmac.new(key, b"id_number:" + number.encode(), "sha256").hexdigest()
+    )
+    assert labelled.value("phone", phone) == hmac.new(key, b"phone:" + phone.encode(), "sha256").hexdigest()
+    # The projects service's identity_hash before: HMAC of the bare match key.
+    assert (
+        bare.document(DocumentType.passport, "e12345678") == hmac.new(key, b"passport:E12345678", "sha256").hexdigest()
+    )
+    assert bare.document(DocumentType.resident_id, number) == _old_projects_identity_hash(number, key.decode())
+
+
+def test_the_keyed_hash_finds_the_same_person_however_typed_and_only_under_its_key() -> None:
+    hashes = KeyedHash(b"k" * 32)
+    same = {
+        hashes.document(DocumentType.resident_id, n)
+        for n in ("11010519491231002X", "１１０１０５１９４９１２３１００２ｘ")
+    }
+    assert len(same) == 1
+    renewed = {hashes.document(DocumentType.hk_macao_permit, n) for n in ("H1234567801", "H12345678")}
+    assert len(renewed) == 1
+    other_key = KeyedHash(b"j" * 32).document(DocumentType.resident_id, "11010519491231002X")
+    assert other_key not in same

@@ -1,6 +1,7 @@
 """Derived data: values pulled from the cases and projects feeds over real HTTP, with a service token."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -253,3 +254,34 @@ async def test_the_service_pulls_on_its_own_schedule(db_url: str, feeds: FeedSer
             await asyncio.sleep(0.05)
     assert {p["triggered_by"] for p in listed.json()["items"]} == {"定时汇取"}
     assert len(listed.json()["items"]) == 4  # cases and projects, this quarter and the one before
+
+
+async def test_a_failed_scheduled_round_is_logged_and_the_next_one_runs(
+    db_url: str, feeds: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The schedule runs on the shared background loop: a round that cannot reach its database is logged as the
+    other loops log theirs, the loop goes on to the next round, and `background.stop` ends it."""
+    from halfsky_common import background
+    from halfsky_common.db import database_url, make_engine, make_sessionmaker
+    from halfsky_indicators.derived import scheduler
+    from halfsky_indicators.derived.client import FeedClient
+
+    settings = Settings(database_url=db_url, gateway_url=feeds.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    client = FeedClient(settings)
+    assert scheduler.start(make_sessionmaker(make_engine(db_url)), client, 0) is None  # 0: off
+    engine = make_engine(database_url(db_url, "halfsky_no_such_database"))
+    caplog.set_level(logging.WARNING, logger="halfsky.background")
+    task = scheduler.start(make_sessionmaker(engine), client, 0.01)
+    assert task is not None
+    try:
+        for _ in range(1000):  # bounded: a few rounds take well under a second
+            failed = [r for r in caplog.records if r.getMessage().startswith("scheduled pull round failed")]
+            if len(failed) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        assert len(failed) >= 2 and not task.done()
+    finally:
+        await background.stop(task)
+        await client.close()
+        await engine.dispose()
+    assert task.done()

@@ -17,7 +17,7 @@ async def _person(client: httpx.AsyncClient, api, pid: str, name: str, **extra) 
 async def test_identity_is_kept_masked(api, client: httpx.AsyncClient) -> None:
     pid = (await api.running_project())["id"]
     person = await _person(client, api, pid, "李晓红", id_number=VALID_ID, phone="13812345678")
-    assert person["id_number_masked"] == "110105********002X"
+    assert person["id_number_masked"] == "1101**********002X"
     assert person["phone_masked"] == "138****5678"
     assert person["name"] == "李晓红"
     seen_by_statistician = (

@@ -1,9 +1,14 @@
-"""The app factory every service uses: lifespan (engine, verifier), health, readiness, errors, request ids."""
+"""The app factory every service uses: lifespan (engine, verifier), health, readiness, errors, request ids.
+
+A service's own start-up and shut-down (its background loops, extra clients) is a lifespan it passes to the factory
+(`lifespan=`), entered inside the common one: the engine and verifier are ready when it starts and still open
+while it ends. So each app is built once, whole, rather than having its lifespan replaced afterwards.
+"""
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import httpx
@@ -26,6 +31,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 log = logging.getLogger("halfsky.revocation")
+
+# What a service starts and stops with its app (FastAPI's lifespan shape): entered after the common start-up.
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 async def follow_revocations(
@@ -56,11 +64,13 @@ def create_service_app(
     routers: Sequence[APIRouter],
     version: str = "0.1.0",
     description: str = "",
+    lifespan: Lifespan | None = None,
 ) -> FastAPI:
-    """Build a service: all `routers` mount under `/{name}`; `/health` and `/ready` at the root."""
+    """Build a service: all `routers` mount under `/{name}`; `/health` and `/ready` at the root; the service's own
+    `lifespan` runs inside the common one (engine, session maker, verifier and settings already on `app.state`)."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def common_lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(
             settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
@@ -76,7 +86,11 @@ def create_service_app(
         app.state.settings = settings
         http, follower = await follow_revocations(revocations, settings)
         try:
-            yield
+            if lifespan is None:
+                yield
+            else:
+                async with lifespan(app):
+                    yield
         finally:
             await background.stop(follower)
             if http is not None:
@@ -87,7 +101,7 @@ def create_service_app(
         title=title,
         version=version,
         description=description,
-        lifespan=lifespan,
+        lifespan=common_lifespan,
         responses=PROBLEM_RESPONSES,
         telemetry=telemetry_config(name),
     )

@@ -23,8 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from halfsky_common.db import async_url
-from halfsky_common.pgserver import DATABASES, database_url
+from halfsky_common.db import DATABASES, async_url, database_url
 
 GENESIS = "0" * 64
 CHAIN_COLUMNS = ("chain_seq", "prev_hash", "row_hash")

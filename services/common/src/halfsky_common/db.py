@@ -4,7 +4,16 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+# Each component's database on a shared server (make run, the tests, the audit-chain check across a server).
+DATABASES = {
+    "gateway": "halfsky_gateway",
+    "cases": "halfsky_cases",
+    "projects": "halfsky_projects",
+    "indicators": "halfsky_indicators",
+}
 
 # asyncpg prepares every statement. After five runs PostgreSQL may switch a prepared statement to a generic plan,
 # which cannot turn `org_path LIKE $1 || '%'` into an index range: once a province-wide caller has run a list, the
@@ -22,6 +31,12 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
         pool_recycle=1800,
         connect_args={"server_settings": SERVER_SETTINGS},
     )
+
+
+def database_url(base_url: str, database: str) -> str:
+    """The same server, another database."""
+    url = make_url(base_url).set(database=database)
+    return url.render_as_string(hide_password=False)
 
 
 def async_url(url: str) -> str:

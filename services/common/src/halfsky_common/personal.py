@@ -16,8 +16,57 @@ ID numbers and phones and hash them to find the same person again; they must agr
 
 Every refusal is a `PydanticCustomError` whose type is a stable machine code (listed in docs/api.md) and whose
 context carries it as `code`, so the services' 422 names the field and the code.
+
+- **Masks** (`mask_id_number`, `mask_phone`, `mask_address`, `mask_name`): one per kind of value, so the same value
+  masks the same in every service, list, detail and export.
+- **The keyed hash** (`KeyedHash`): HMAC-SHA256 of the normalised value (of its `match_key` for a document); each
+  service keeps its own key, so a digest from one service matches nothing in another.
+
+## When a field is encrypted-and-revealed, and when it is masked at write
+
+A value is **encrypted and revealable** when someone must later act on the full value for the person's sake: call
+her, visit her, give the number to the police, a court or legal aid. It is stored AES-GCM encrypted (the cases
+service's `FieldCipher`), shown masked by default, and shown in full only to a role allowed to reveal, with a
+reason, each reveal written to the access log. A value is **masked at write** when the full value is needed only at
+the moment it is entered (to check its format and find a duplicate): the service keeps the mask and, where it must
+find the person again, the keyed hash, and never the full value, so nobody can reveal it. Nothing of this table is
+ever stored in plain text or logged.
+
+| service, table | field | stored as | shown |
+|---|---|---|---|
+| cases `person` (victims and others) | `id_number` | encrypted + keyed hash | masked; revealed with a reason, logged |
+| cases `person` | `phone` | encrypted + keyed hash | masked; revealed with a reason, logged |
+| cases `person` | `address` | encrypted | masked; revealed with a reason, logged |
+| cases `person` | `name` | plain (reads are region-scoped) | in full |
+| projects `beneficiary` (and borrowers) | `id_number` | masked at write + keyed hash | the mask |
+| projects `beneficiary` | `phone` | masked at write | the mask |
+| projects `beneficiary` | `name` | plain | in full to admin/leader/project_manager, else `mask_name` |
+
+Revealing is for the roles of `may_reveal` in the cases service (admin, leader, case_worker). The keyed hashes find
+duplicates: a victim's earlier cases, a beneficiary registered twice in one project.
+
+Masks keep what lets a worker confirm a value with its holder ("the last four are 123X?") and little else:
+
+| kind | kept | example |
+|---|---|---|
+| resident ID, 2023 foreigner's card | the first 4 (province, city) and the last 4 | `4401**********123X` |
+| other documents | leading letters (the kind: E, H/M, nationality), the last 3; half hidden | `E*****678` |
+| mainland mobile | the first 3 (the carrier) and the last 4 | `139****5678` |
+| any other phone (landline, abroad) | the last 4 | `******5432` |
+| address | the first 6 characters (usually city and district) | `广州市天河区****` |
+| name | the first character, and the last of a name of three or more | `王*`, `李*红` |
+
+Where the two services' masks disagreed, the stricter one won: the cases service holds the most sensitive data
+(victims of violence), and a mask shared by both services must be safe for them. The resident ID keeps 4 leading
+digits, not 6: the district code (digits 5 and 6) narrows a woman to the county where she is registered, which is
+where a victim who fled is looked for; the city is enough to tell records apart. A landline keeps only its last
+four: with its area code and a 7-digit number, `020***5432` showed 7 of 10 digits. A mobile is told by its form
+(1[3-9] and 9 digits), not by its length: an 11-digit landline (020 8888 5432) was masked like a mobile before.
+The projects service's masks stored before this rule were narrowed to it by a migration (only ever hiding more).
 """
 
+import hashlib
+import hmac
 import re
 import unicodedata
 from collections.abc import Callable
@@ -259,6 +308,18 @@ def mask_document(number: str) -> str:
     return head + "*" * hidden + (number[-keep_tail:] if keep_tail else "")
 
 
+def mask_id_number(number: str, id_type: DocumentType | str = DocumentType.resident_id) -> str:
+    """A document number as shown without a reveal (the rule table at the top): `4401**********123X` for the
+    18-character numbers laid out like a resident ID, `mask_document` for the others. Normalised first, so a number
+    masks the same however it was typed; "" stays ""."""
+    number = normalize_document(number)
+    if not number:
+        return ""
+    if not is_gb11643_shaped(id_type, number):
+        return mask_document(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
 # --- phones ---------------------------------------------------------------------------------------------------------
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -299,3 +360,63 @@ def check_phone(value: str) -> str:
         "not a phone number: a mobile has 11 digits starting 13–19, a landline its area code (020 8888 1234), "
         "a number abroad its country code (+852 …)",
     )
+
+
+def mask_phone(value: str) -> str:
+    """A phone as shown without a reveal: `139****5678` for a mainland mobile, the last four alone for any other
+    number (`******5432`, `********4567` for +852 9123 4567). Normalised first; "" stays ""."""
+    phone = normalize_phone(value)
+    if _MOBILE.fullmatch(phone):
+        return f"{phone[:3]}****{phone[-4:]}"
+    keep = 4 if len(phone) > 4 else 0  # never a whole number shown: a short one is all hidden
+    return "*" * (len(phone) - keep) + phone[len(phone) - keep :]
+
+
+# --- addresses and names --------------------------------------------------------------------------------------------
+
+
+def mask_address(value: str) -> str:
+    """The first six characters (usually the city and district: 广州市天河区****), the rest hidden; of a short
+    address the first two. "" stays ""."""
+    if not value:
+        return value
+    return value[:6] + "****" if len(value) > 6 else value[:2] + "****"
+
+
+def mask_name(value: str) -> str:
+    """王* for a two-character name, 李*红 and 欧**芳 for longer ones (first and last kept), * for one character."""
+    if len(value) <= 1:
+        return "*"
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+# --- the keyed hash -------------------------------------------------------------------------------------------------
+
+
+class KeyedHash:
+    """HMAC-SHA256 of normalised values under one service's key: equal values match, a digest alone reveals nothing,
+    and without the key nobody can test a guessed number against it.
+
+    Each service keeps its own key (cases: `CASES_HASH_KEY` or one derived from its data key; projects:
+    `PROJECTS_IDENTITY_KEY`), so a digest never links a woman across services. The message differs in one respect
+    that cannot change without losing the stored digests: the cases service labels it with the field
+    (`id_number:<key>`), so its ID and phone digests never collide; the projects service hashed the bare match key
+    (`labelled=False`) and keeps no full numbers to hash again.
+    """
+
+    def __init__(self, key: bytes, *, labelled: bool = True) -> None:
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)  # keyed once; each digest works on a copy
+        self._labelled = labelled
+
+    def value(self, label: str, normalized: str) -> str:
+        """The digest of an already normalised value under `label` (the field it is of)."""
+        mac = self._mac.copy()
+        mac.update((f"{label}:{normalized}" if self._labelled else normalized).encode())
+        return mac.hexdigest()
+
+    def document(self, id_type: DocumentType | str, number: str) -> str:
+        """The digest of a document number: of its `match_key` (the resident ID itself; the type and the lifelong
+        number of the others), normalised first."""
+        return self.value("id_number", match_key(id_type, normalize_document(number)))

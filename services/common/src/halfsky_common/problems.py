@@ -170,11 +170,17 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette sends this handler's answer and raises the error on to the server, and uvicorn then closes the
+        # connection. `Connection: close` says so: without it the gateway pooled the connection as reusable and sent
+        # the next request, anyone's, into the closed socket (a 503 for a call that had nothing to do with this one).
+        close = {"Connection": "close"}
         if _is_connection_error(exc):
             log.warning("database connection lost: %s", exc)
-            return problem_response(503, "The database is unavailable; retry shortly.", headers={"Retry-After": "2"})
+            return problem_response(
+                503, "The database is unavailable; retry shortly.", headers={"Retry-After": "2", **close}
+            )
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, "An unexpected error occurred.", instance=request.url.path)
+        return problem_response(500, "An unexpected error occurred.", instance=request.url.path, headers=close)
 
 
 # asyncpg errors that mean the connection or the server went away (a restart, a failover, a killed backend).

@@ -1,11 +1,13 @@
 """Test helpers shared by every service's suite: a real PostgreSQL, a key pair, tokens, a client on the app."""
 
+import atexit
 import base64
 import hashlib
 import hmac
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,21 +34,35 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from halfsky_common.db import async_url, make_engine
 from halfsky_common.keys import generate_key_pair, sign_access_token
-from halfsky_common.pgserver import create_database, start_embedded
+from halfsky_common.pgserver import create_database, start_embedded, stop_embedded
 
 _server: Any = None
+server_dirs: list[Path] = []  # every folder this process's test servers lived in (the leftover check looks there)
 
 
 def server_url() -> str:
-    """DATABASE_URL when set, else one embedded server per test process (started on first use)."""
+    """DATABASE_URL when set, else one embedded server per test process (started on first use, stopped by
+    `stop_server`: at the end of the pytest session, or at the latest when the process exits)."""
     global _server
     external = os.environ.get("DATABASE_URL")
     if external:
         return external
     if _server is None:
         data_dir = Path(tempfile.mkdtemp(prefix="halfsky-test-pg-"))
+        server_dirs.append(data_dir)
         _server, _ = start_embedded(data_dir)
+        atexit.register(stop_server)
     return str(_server.get_uri())
+
+
+def stop_server() -> None:
+    """Stop this process's embedded test server, if it started one, and delete its folder."""
+    global _server
+    server, _server = _server, None
+    if server is None:
+        return
+    stop_embedded(server)
+    shutil.rmtree(server.pgdata, ignore_errors=True)
 
 
 async def fresh_database(prefix: str) -> str:

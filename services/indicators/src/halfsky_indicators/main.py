@@ -1,13 +1,12 @@
 """The indicators service app (run with `uvicorn halfsky_indicators.main:create_app --factory`)."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from halfsky_common import background
 from halfsky_common.app import create_service_app
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.orgmoves import org_moves_router
@@ -17,9 +16,9 @@ from halfsky_indicators.assessments.routes import router as assessments_router
 from halfsky_indicators.completeness.routes import router as completeness_router
 from halfsky_indicators.config import Settings
 from halfsky_indicators.datasets.routes import router as datasets_router
+from halfsky_indicators.derived import scheduler
 from halfsky_indicators.derived.client import FeedClient
 from halfsky_indicators.derived.routes import router as pulls_router
-from halfsky_indicators.derived.scheduler import run_forever
 from halfsky_indicators.elements.routes import router as elements_router
 from halfsky_indicators.entry.routes import router as entry_router
 from halfsky_indicators.figures.routes import router as figures_router
@@ -44,11 +43,36 @@ async def after_move(session: AsyncSession, from_path: str, to_path: str) -> Non
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = create_service_app(
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """The analytics replica (if any), the feed client and the scheduled pulls, while the app runs."""
+        replica = None
+        if settings.analytics_database_url:
+            replica = make_engine(
+                settings.analytics_database_url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+            )
+        app.state.analytics_sessionmaker = make_sessionmaker(replica) if replica else app.state.sessionmaker
+        app.state.feeds = FeedClient(settings)
+        task = scheduler.start(
+            app.state.sessionmaker, app.state.feeds, settings.pull_interval_seconds, settings.pull_first_delay_seconds
+        )
+        try:
+            yield
+        finally:
+            await background.stop(task)
+            await app.state.feeds.close()
+            if replica:
+                await replica.dispose()
+
+    return create_service_app(
         name="indicators",
         title="HalfSky indicator monitoring (指标监测)",
         description="Development-programme indicators: data entry, approval, validation, aggregation, analytics.",
         settings=settings,
+        lifespan=lifespan,
         # The indicator catalogue comes last: its `/{code}` routes would otherwise shadow the fixed paths.
         routers=[
             org_moves_router(
@@ -74,40 +98,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             indicators_router,
         ],
     )
-    common_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with common_lifespan(app):
-            replica = None
-            if settings.analytics_database_url:
-                replica = make_engine(
-                    settings.analytics_database_url,
-                    pool_size=settings.db_pool_size,
-                    max_overflow=settings.db_max_overflow,
-                )
-            app.state.analytics_sessionmaker = make_sessionmaker(replica) if replica else app.state.sessionmaker
-            app.state.feeds = FeedClient(settings)
-            task = None
-            if settings.pull_interval_seconds and app.state.feeds.configured:
-                task = asyncio.create_task(
-                    run_forever(
-                        app.state.sessionmaker,
-                        app.state.feeds,
-                        settings.pull_interval_seconds,
-                        settings.pull_first_delay_seconds,
-                    )
-                )
-            try:
-                yield
-            finally:
-                if task:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-                await app.state.feeds.close()
-                if replica:
-                    await replica.dispose()
-
-    app.router.lifespan_context = lifespan
-    return app

@@ -26,11 +26,24 @@ from halfsky_projects.supervision.routes import router as supervision_router
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = create_service_app(
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """The behind-schedule refresh, running while the app does."""
+        task = nightly.start(
+            app.state.sessionmaker, settings.progress_refresh_hours, settings.progress_refresh_first_delay_seconds
+        )
+        try:
+            yield
+        finally:
+            await background.stop(task)
+
+    return create_service_app(
         name="projects",
         title="HalfSky projects (项目化管理)",
         description="Federation work run as projects: application, review, implementation, money, evaluation.",
         settings=settings,
+        lifespan=lifespan,
         routers=[
             org_moves_router(
                 Base.metadata, AuditEntry, skip=("audit_log",)
@@ -48,18 +61,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             supervision_router,
         ],
     )
-    common_lifespan = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with common_lifespan(app):
-            task = nightly.start(
-                app.state.sessionmaker, settings.progress_refresh_hours, settings.progress_refresh_first_delay_seconds
-            )
-            try:
-                yield
-            finally:
-                await background.stop(task)
-
-    app.router.lifespan_context = lifespan
-    return app

@@ -11,10 +11,10 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.service import is_overdue
 from halfsky_cases.parties.models import Person
-from halfsky_cases.protection.crypto import FieldCipher, mask_id_number, mask_phone
+from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_common.audit import utcnow
 from halfsky_common.clock import SHANGHAI
-from halfsky_common.personal import DOCUMENT_NAMES_ZH, DocumentType
+from halfsky_common.personal import DOCUMENT_NAMES_ZH, DocumentType, mask_id_number, mask_phone
 from halfsky_common.spreadsheet import safe_cell
 
 COLUMNS = (
@@ -56,8 +56,8 @@ def rows(*, cases: Sequence[Case], victims: dict[uuid.UUID, Person], cipher: Fie
             "urgent": "是" if case.urgent else "",
             "overdue": "是" if is_overdue(case, now) else "",
             "victim_name": victim.name,
-            "victim_phone": mask_phone(cipher.decrypt("phone", victim.phone_enc)) or "",
-            "victim_id_number": mask_id_number(cipher.decrypt("id_number", victim.id_number_enc), victim.id_type) or "",
+            "victim_phone": mask_phone(cipher.decrypt("phone", victim.phone_enc) or ""),
+            "victim_id_number": mask_id_number(cipher.decrypt("id_number", victim.id_number_enc) or "", victim.id_type),
             "victim_id_type": DOCUMENT_NAMES_ZH[DocumentType(victim.id_type)] if victim.id_number_enc else "",
         }
         out.append([safe_cell(values[name]) for name, _ in COLUMNS])

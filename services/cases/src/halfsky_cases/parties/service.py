@@ -6,9 +6,9 @@ from pydantic_core import PydanticCustomError
 
 from halfsky_cases.parties.models import Person
 from halfsky_cases.parties.schemas import PersonIn, PersonPublic, PersonUpdate
-from halfsky_cases.protection.crypto import FieldCipher, id_number_digest, mask_address, mask_id_number, mask_phone
+from halfsky_cases.protection.crypto import FieldCipher, id_number_digest
 from halfsky_common.audit import utcnow
-from halfsky_common.personal import DocumentType, check_document
+from halfsky_common.personal import DocumentType, check_document, mask_address, mask_id_number, mask_phone
 from halfsky_common.problems import Problem, field_error
 from halfsky_common.rows import new_row
 
@@ -120,10 +120,11 @@ def to_public(*, cipher: FieldCipher, person: Person, reveal: bool = False) -> P
     """The person as shown: masked, or in full when `reveal` (the caller logs the access)."""
     values = reveal_values(cipher=cipher, person=person)
     if not reveal:
+        id_number, phone, address = values["id_number"], values["phone"], values["address"]
         values = {
-            "id_number": mask_id_number(values["id_number"], person.id_type),
-            "phone": mask_phone(values["phone"]),
-            "address": mask_address(values["address"]),
+            "id_number": mask_id_number(id_number, person.id_type) if id_number else None,
+            "phone": mask_phone(phone) if phone else None,
+            "address": mask_address(address) if address else None,
         }
     return PersonPublic(
         id=person.id,
@@ -136,4 +137,5 @@ def to_public(*, cipher: FieldCipher, person: Person, reveal: bool = False) -> P
 
 
 def masked_phone(*, cipher: FieldCipher, person: Person) -> str | None:
-    return mask_phone(cipher.decrypt("phone", person.phone_enc))
+    phone = cipher.decrypt("phone", person.phone_enc)
+    return mask_phone(phone) if phone else None

@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from halfsky_cases.config import Settings
-from halfsky_common.personal import DocumentType, is_gb11643_shaped, mask_document, match_key
+from halfsky_common.personal import KeyedHash
 
 FORMAT_V1 = b"\x01"  # nonce + ciphertext: no key id (written before key rotation existed)
 FORMAT_V2 = b"\x02"  # key id + nonce + ciphertext
@@ -62,7 +62,7 @@ class FieldCipher:
         self._aeads = [AESGCM(key) for key in ring]
         self._by_id = dict(zip(ids, self._aeads, strict=True))
         self._prefix = FORMAT_V2 + self.key_id
-        self._hmac = hmac.new(hash_key, digestmod=hashlib.sha256)  # keyed once; each digest works on a copy
+        self.hashes = KeyedHash(hash_key)  # the digests of the duplicate search (halfsky_common.personal)
 
     @property
     def current_prefix(self) -> bytes:
@@ -115,11 +115,7 @@ class FieldCipher:
 
     def digest(self, field: str, normalized: str | None) -> str | None:
         """Keyed hash of a normalised value: equal values match, the hash alone reveals nothing."""
-        if not normalized:
-            return None
-        mac = self._hmac.copy()
-        mac.update(f"{field}:{normalized}".encode())
-        return mac.hexdigest()
+        return self.hashes.value(field, normalized) if normalized else None
 
 
 def parse_keys(value: str, setting: str) -> tuple[bytes, ...]:
@@ -202,32 +198,6 @@ def _key_file(path: Path) -> bytes:
 
 
 def id_number_digest(cipher: FieldCipher, id_type: str, id_number: str | None) -> str | None:
-    """The duplicate-search digest of a normalised document number: of the number itself for a resident ID (as every
-    digest stored before document types existed), of the type and the lifelong part for the others."""
-    return cipher.digest("id_number", match_key(id_type, id_number) if id_number else None)
-
-
-def mask_phone(value: str | None) -> str | None:
-    """`138****5678` for mobiles; only the last four digits of other numbers."""
-    if not value:
-        return value
-    if len(value) == 11:
-        return f"{value[:3]}****{value[-4:]}"
-    return "*" * max(len(value) - 4, 0) + value[-4:]
-
-
-def mask_id_number(value: str | None, id_type: str = DocumentType.resident_id) -> str | None:
-    """`4401**********1234` for a resident ID (and the 18-character foreigners' card laid out like one): region prefix
-    and last four kept; other documents by the shared rule (`E*****678`)."""
-    if not value:
-        return value
-    if not is_gb11643_shaped(id_type, value):
-        return mask_document(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_address(value: str | None) -> str | None:
-    """The first six characters (usually city and district), the rest hidden."""
-    if not value:
-        return value
-    return value[:6] + "****" if len(value) > 6 else value[:2] + "****"
+    """The duplicate-search digest of a document number: of the number itself for a resident ID (as every digest
+    stored before document types existed), of the type and the lifelong part for the others."""
+    return cipher.hashes.document(id_type, id_number) if id_number else None

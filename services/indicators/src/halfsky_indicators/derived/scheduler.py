@@ -1,5 +1,10 @@
 """Scheduled pulls: every interval, the current and previous period of each derived source, each in its own
-transaction; failures are recorded and logged, and the next round tries again."""
+transaction; failures are recorded and logged, and the next round tries again.
+
+The loop is `halfsky_common.background.repeat`, as every other background loop: a round that fails is logged and
+the next round tries again. Several replicas each pull; the lock per source and period in `service.pull` serialises
+them, so no round-wide lock is needed.
+"""
 
 import asyncio
 import logging
@@ -7,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from halfsky_common import background
 from halfsky_common.audit import record
 from halfsky_common.clock import today
 from halfsky_indicators.base import AuditEntry
@@ -45,16 +51,13 @@ async def run_once(
     return done
 
 
-async def run_forever(
+def start(
     maker: async_sessionmaker[AsyncSession], client: FeedClient, interval: float, first_delay: float = 0
-) -> None:
-    """Pull every `interval` seconds, the first time after `first_delay`, until cancelled."""
-    await asyncio.sleep(first_delay)
-    while True:
-        try:
-            await run_once(maker, client)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a broken round must not stop the schedule
-            log.exception("scheduled pull round failed")
-        await asyncio.sleep(interval)
+) -> asyncio.Task[None] | None:
+    """Pull every `interval` seconds, the first time after `first_delay`, until stopped (`background.stop`);
+    nothing when the interval is 0 or the service has no gateway client."""
+    if interval <= 0 or not client.configured:
+        return None
+    return background.repeat(
+        lambda: run_once(maker, client), every=interval, first_delay=first_delay, what="scheduled pull round"
+    )

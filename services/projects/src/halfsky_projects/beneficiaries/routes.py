@@ -11,6 +11,7 @@ from halfsky_common.clock import today
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
+from halfsky_common.personal import mask_name
 from halfsky_projects.access import Manager, Reader, sees_identities
 from halfsky_projects.beneficiaries import service
 from halfsky_projects.beneficiaries.models import Beneficiary, OutcomeKind
@@ -23,7 +24,6 @@ from halfsky_projects.beneficiaries.schemas import (
     OutcomePublic,
 )
 from halfsky_projects.idempotency import run_idempotent
-from halfsky_projects.identity import mask_name
 from halfsky_projects.plans.progress import refresh_flag
 from halfsky_projects.projects.models import ProjectStatus as S
 from halfsky_projects.projects.service import editable_project, get_project

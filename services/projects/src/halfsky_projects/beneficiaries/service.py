@@ -9,11 +9,12 @@ from sqlmodel import col, select
 
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
+from halfsky_common.personal import mask_id_number, mask_phone
 from halfsky_common.problems import Problem, field_error
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.beneficiaries.models import Beneficiary, Outcome
 from halfsky_projects.beneficiaries.schemas import BeneficiaryCreate, BeneficiaryUpdate, OutcomeCreate
-from halfsky_projects.identity import identity_hash, mask_id_number, mask_phone
+from halfsky_projects.identity import identity_hash
 from halfsky_projects.projects.models import Project
 
 
@@ -91,7 +92,7 @@ async def update(
     """Correct a beneficiary's name, phone, group or note."""
     changes = data.model_dump(exclude_unset=True)
     if "phone" in changes:
-        person.phone_masked = mask_phone(changes.pop("phone") or "")
+        person.phone_masked = mask_phone(changes.pop("phone") or "")  # masked at write (halfsky_common.personal)
     for key, value in changes.items():
         if value is not None:
             setattr(person, key, value)

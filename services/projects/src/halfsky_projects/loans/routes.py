@@ -12,11 +12,11 @@ from halfsky_common.clock import today
 from halfsky_common.concurrency import set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
+from halfsky_common.personal import mask_name
 from halfsky_projects.access import ManagerOrLeader, Reader, sees_identities
 from halfsky_projects.beneficiaries.models import Beneficiary
 from halfsky_projects.http import optional_if_match
 from halfsky_projects.idempotency import run_idempotent
-from halfsky_projects.identity import mask_name
 from halfsky_projects.loans import service
 from halfsky_projects.loans.models import LoanStatus, MicroLoan
 from halfsky_projects.loans.schemas import GrantRequest, LoanCreate, LoanPublic, LoanStepName, StepPublic, StepRequest
