@@ -208,3 +208,29 @@ async def test_intake_with_more_values_than_one_statement_takes_writes_table_by_
     assert [d["number"] for d in case["possible_duplicates"]] == [first["number"]]
     timeline = (await client.get(f"/cases/{case['id']}/timeline", headers=CASE_WORKER)).json()
     assert [e["kind"] for e in timeline] == ["created", "risk_assessed", "duplicates_linked"]
+
+
+async def test_a_replay_sends_the_first_responses_location_and_etag(client: httpx.AsyncClient) -> None:
+    """The shared rule of halfsky_common.idempotency: the replay is the first response, its headers included."""
+    headers = {**CASE_WORKER, "Idempotency-Key": "desk-0001"}
+    body = case_payload()
+    first = await client.post("/cases", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    again = await client.post("/cases", json=body, headers=headers)
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert (again.headers["Location"], again.headers["ETag"]) == (first.headers["Location"], first.headers["ETag"])
+    other_path = await client.post("/cases/intake", json=body, headers=headers)
+    assert other_path.status_code == 422  # the fingerprint covers method and path: not this request's replay
+
+
+async def test_a_key_with_control_characters_is_refused(client: httpx.AsyncClient) -> None:
+    r = await client.post("/cases", json=case_payload(), headers={**CASE_WORKER, "Idempotency-Key": "desk\t0001"})
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0] == {
+        "field": "Idempotency-Key",
+        "message": "1 to 200 printable characters",
+        "code": "idempotency_key_invalid",
+    }
+    assert (await client.get("/cases", headers=CASE_WORKER)).json()["items"] == []

@@ -9,6 +9,7 @@ from halfsky_indicators.derived.models import DerivedPull
 from halfsky_indicators.elements.models import DataElement
 from halfsky_indicators.entry.models import DataSetReport, DataValue
 from halfsky_indicators.figures.models import ReportedFigure
+from halfsky_indicators.idempotency import IdempotencyRecord
 from halfsky_indicators.indicators.models import Indicator, Target
 from halfsky_indicators.orglabels.models import OrgLabel
 from halfsky_indicators.orgtree.models import OrgUnitPlace
@@ -28,6 +29,7 @@ __all__ = [
     "DataSetReport",
     "DataValue",
     "DerivedPull",
+    "IdempotencyRecord",
     "Indicator",
     "OrgLabel",
     "OrgUnitPlace",

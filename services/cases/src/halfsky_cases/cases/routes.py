@@ -32,8 +32,9 @@ from halfsky_cases.cases.schemas import (
 from halfsky_cases.cases.timeline import timeline_for
 from halfsky_cases.cases.workflow import TransitionInput
 from halfsky_cases.deps import AppSettings, Cipher, OrgCode
-from halfsky_cases.idempotency import service as idempotency
+from halfsky_cases.idempotency.models import IdempotencyRecord
 from halfsky_cases.protection.access_log import log_reveal, reveal_reason
+from halfsky_common import idempotency
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal, require_roles
 from halfsky_common.concurrency import check_if_match, etag, set_etag
@@ -72,36 +73,19 @@ async def _create(
     key: str | None,
     receipt: bool,
 ) -> JSONResponse:
-    endpoint = f"POST {request.url.path}"
-    if key is not None:
-        first = await idempotency.claim(
-            session=session,
-            caller_id=user.id,
-            key=key,
-            endpoint=endpoint,
-            fingerprint=idempotency.request_hash(body.model_dump(mode="json")),
+    async def create() -> idempotency.Created:
+        case = await intake_case(
+            session=session, cipher=cipher, settings=settings, data=body, actor=user, org_code=org_code
         )
-        if first is not None:
-            if first.response is None:
-                raise Problem(409, "The first request with this Idempotency-Key has not finished.")
-            return JSONResponse(
-                first.response,
-                status_code=first.status_code or 201,
-                headers={"Idempotent-Replayed": "true", "Location": f"/cases/{first.response['id']}"},
-            )
-    case = await intake_case(
-        session=session, cipher=cipher, settings=settings, data=body, actor=user, org_code=org_code
-    )
-    if receipt:
-        payload = CaseReceipt.model_validate(case).model_dump(mode="json")
-    else:
-        shown, _ = await views.detail(session=session, case=Case(**case), principal=user, cipher=cipher)
-        payload = shown.model_dump(mode="json")
-    if key is not None:
-        await idempotency.remember(session=session, caller_id=user.id, key=key, status_code=201, response=payload)
-    await session.commit()
-    return JSONResponse(
-        payload, status_code=201, headers={"Location": f"/cases/{case['id']}", "ETag": etag(case["version"])}
+        if receipt:
+            payload = CaseReceipt.model_validate(case).model_dump(mode="json")
+        else:
+            shown, _ = await views.detail(session=session, case=Case(**case), principal=user, cipher=cipher)
+            payload = shown.model_dump(mode="json")
+        return payload, {"Location": f"/cases/{case['id']}", "ETag": etag(case["version"])}
+
+    return await idempotency.run_idempotent(
+        request, session, IdempotencyRecord, caller_id=user.id, key=key, create=create
     )
 
 

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from halfsky_common.concurrency import check_if_match, set_etag
@@ -18,6 +19,7 @@ from halfsky_indicators.datasets.schemas import (
     OrgUnitAssignment,
     OrgUnitAssignmentPublic,
 )
+from halfsky_indicators.idempotency import run_idempotent
 
 router = APIRouter(prefix="/data-sets", tags=["data sets"])
 
@@ -34,13 +36,14 @@ async def list_data_sets(
 
 @router.post("", response_model=DataSetPublic, status_code=201)
 async def create_data_set(
-    body: DataSetCreate, session: Session, user: CatalogueEditor, response: Response
-) -> DataSetPublic:
-    data_set = await service.create_data_set(session, body=body, owner=user.org_path)
-    audit(session, user, "data_set.create", "data_set", data_set.id, code=data_set.code, elements=body.elements)
-    await session.commit()
-    set_etag(response, data_set.version)
-    return await service.public(session, data_set)
+    body: DataSetCreate, session: Session, user: CatalogueEditor, request: Request
+) -> JSONResponse:
+    async def create() -> DataSetPublic:
+        data_set = await service.create_data_set(session, body=body, owner=user.org_path)
+        audit(session, user, "data_set.create", "data_set", data_set.id, code=data_set.code, elements=body.elements)
+        return await service.public(session, data_set)
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.get("/{code}", response_model=DataSetPublic)

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -13,6 +14,7 @@ from halfsky_indicators.access import Anyone, CatalogueEditor, audit, ensure_may
 from halfsky_indicators.elements import service
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.elements.schemas import ElementCreate, ElementPublic, ElementUpdate
+from halfsky_indicators.idempotency import run_idempotent
 
 router = APIRouter(prefix="/data-elements", tags=["data elements"])
 
@@ -40,13 +42,14 @@ async def list_elements(
 
 @router.post("", response_model=ElementPublic, status_code=201)
 async def create_element(
-    body: ElementCreate, session: Session, user: CatalogueEditor, response: Response
-) -> DataElement:
-    element = await service.create_element(session, body=body, owner=user.org_path)
-    audit(session, user, "data_element.create", "data_element", element.id, code=element.code)
-    await session.commit()
-    set_etag(response, element.version)
-    return element
+    body: ElementCreate, session: Session, user: CatalogueEditor, request: Request
+) -> JSONResponse:
+    async def create() -> ElementPublic:
+        element = await service.create_element(session, body=body, owner=user.org_path)
+        audit(session, user, "data_element.create", "data_element", element.id, code=element.code)
+        return ElementPublic.model_validate(element, from_attributes=True)
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.get("/{code}", response_model=ElementPublic)

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -17,6 +18,7 @@ from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_r
 from halfsky_indicators.figures import service
 from halfsky_indicators.figures.models import ReportedFigure
 from halfsky_indicators.figures.schemas import FigureCreate, FigurePublic, FigureUpdate
+from halfsky_indicators.idempotency import run_idempotent
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.indicators.service import get_by_code as indicator_by_code
 from halfsky_indicators.orgtree.service import resolve
@@ -25,18 +27,19 @@ router = APIRouter(prefix="/reported-figures", tags=["reported figures"])
 
 
 @router.post("", response_model=FigurePublic, status_code=201, summary="Record a figure with its stated rate")
-async def create_figure(body: FigureCreate, session: Session, user: DataEditor, response: Response) -> FigurePublic:
-    indicator = await indicator_by_code(session, body.indicator)
-    org_path = await resolve(session, body.org)
-    ensure_in_region(user, org_path)
-    period = parse_field(body.period)
-    figure = await service.add_figure(
-        session, indicator=indicator, org_path=org_path, period=period, body=body, entered_by=user.name
-    )
-    audit(session, user, "figure.create", "reported_figure", figure.id, org_path=org_path, mismatch=figure.mismatch)
-    await session.commit()
-    set_etag(response, figure.version)
-    return service.public(figure, indicator.code)
+async def create_figure(body: FigureCreate, session: Session, user: DataEditor, request: Request) -> JSONResponse:
+    async def create() -> FigurePublic:
+        indicator = await indicator_by_code(session, body.indicator)
+        org_path = await resolve(session, body.org)
+        ensure_in_region(user, org_path)
+        period = parse_field(body.period)
+        figure = await service.add_figure(
+            session, indicator=indicator, org_path=org_path, period=period, body=body, entered_by=user.name
+        )
+        audit(session, user, "figure.create", "reported_figure", figure.id, org_path=org_path, mismatch=figure.mismatch)
+        return service.public(figure, indicator.code)
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.get("", response_model=Page[FigurePublic], summary="Reported figures in your region")

@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -12,6 +13,7 @@ from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
 from halfsky_indicators.access import EDIT_CATALOGUE, Anyone, CatalogueEditor, audit, ensure_may_change
+from halfsky_indicators.idempotency import run_idempotent
 from halfsky_indicators.indicators import service
 from halfsky_indicators.indicators.models import Domain, Indicator, Kind
 from halfsky_indicators.indicators.schemas import (
@@ -54,14 +56,15 @@ async def list_indicators(
 
 @router.post("", response_model=IndicatorPublic, status_code=201)
 async def create_indicator(
-    body: IndicatorCreate, session: Session, user: CatalogueEditor, response: Response
-) -> IndicatorPublic:
-    plan = await plans.get_by_code(session, body.plan)
-    indicator = await service.create_indicator(session, user=user, body=body, plan=plan)
-    audit(session, user, "indicator.create", "indicator", indicator.id, org_path=plan.org_path, code=indicator.code)
-    await session.commit()
-    set_etag(response, indicator.version)
-    return (await service.public_many(session, [indicator]))[0]
+    body: IndicatorCreate, session: Session, user: CatalogueEditor, request: Request
+) -> JSONResponse:
+    async def create() -> IndicatorPublic:
+        plan = await plans.get_by_code(session, body.plan)
+        indicator = await service.create_indicator(session, user=user, body=body, plan=plan)
+        audit(session, user, "indicator.create", "indicator", indicator.id, org_path=plan.org_path, code=indicator.code)
+        return (await service.public_many(session, [indicator]))[0]
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.get("/{code}", response_model=IndicatorPublic)
@@ -94,16 +97,15 @@ async def list_targets(code: str, session: Session, user: Anyone) -> list[Target
 
 
 @router.post("/{code}/targets", response_model=TargetPublic, status_code=201, summary="Set a year's target")
-async def add_target(
-    code: str, body: TargetIn, session: Session, user: TargetEditor, response: Response
-) -> TargetPublic:
-    indicator = await service.get_by_code(session, code)
-    plan = await plans.get(session, indicator.plan_id)
-    target = await service.add_target(session, user=user, indicator=indicator, plan=plan, body=body)
-    audit(session, user, "target.create", "indicator", indicator.id, org_path=target.org_path, year=target.year)
-    await session.commit()
-    set_etag(response, target.version)
-    return TargetPublic.model_validate(target, from_attributes=True)
+async def add_target(code: str, body: TargetIn, session: Session, user: TargetEditor, request: Request) -> JSONResponse:
+    async def create() -> TargetPublic:
+        indicator = await service.get_by_code(session, code)
+        plan = await plans.get(session, indicator.plan_id)
+        target = await service.add_target(session, user=user, indicator=indicator, plan=plan, body=body)
+        audit(session, user, "target.create", "indicator", indicator.id, org_path=target.org_path, year=target.year)
+        return TargetPublic.model_validate(target, from_attributes=True)
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.patch("/{code}/targets/{target_id}", response_model=TargetPublic, summary="Change a target (If-Match)")

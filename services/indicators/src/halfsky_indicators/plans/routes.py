@@ -3,12 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
 from halfsky_indicators.access import Anyone, CatalogueEditor, audit
+from halfsky_indicators.idempotency import run_idempotent
 from halfsky_indicators.plans import service
 from halfsky_indicators.plans.models import Plan
 from halfsky_indicators.plans.schemas import PlanCreate, PlanPublic, PlanUpdate
@@ -27,12 +29,13 @@ async def list_plans(
 
 
 @router.post("", response_model=PlanPublic, status_code=201)
-async def create_plan(body: PlanCreate, session: Session, user: CatalogueEditor, response: Response) -> PlanPublic:
-    plan = await service.create_plan(session, user=user, body=body)
-    audit(session, user, "plan.create", "plan", plan.id, org_path=plan.org_path, code=plan.code)
-    await session.commit()
-    set_etag(response, plan.version)
-    return service.public(plan)
+async def create_plan(body: PlanCreate, session: Session, user: CatalogueEditor, request: Request) -> JSONResponse:
+    async def create() -> PlanPublic:
+        plan = await service.create_plan(session, user=user, body=body)
+        audit(session, user, "plan.create", "plan", plan.id, org_path=plan.org_path, code=plan.code)
+        return service.public(plan)
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.get("/{code}", response_model=PlanPublic)

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from halfsky_common.concurrency import check_if_match, set_etag
@@ -10,6 +11,7 @@ from halfsky_common.db import Session
 from halfsky_common.periods import parse_field
 from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit, ensure_in_region, ensure_may_change
 from halfsky_indicators.datasets.service import get_by_code as data_set_by_code
+from halfsky_indicators.idempotency import run_idempotent
 from halfsky_indicators.orgtree.service import resolve
 from halfsky_indicators.validation import service
 from halfsky_indicators.validation.models import ValidationRule
@@ -25,12 +27,13 @@ async def list_rules(session: Session, user: Anyone) -> list[RulePublic]:
 
 
 @router.post("/validation-rules", response_model=RulePublic, status_code=201)
-async def create_rule(body: RuleCreate, session: Session, user: CatalogueEditor, response: Response) -> RulePublic:
-    rule = await service.create_rule(session, body=body, owner=user.org_path)
-    audit(session, user, "validation_rule.create", "validation_rule", rule.id, code=rule.code)
-    await session.commit()
-    set_etag(response, rule.version)
-    return (await service.public(session, [rule]))[0]
+async def create_rule(body: RuleCreate, session: Session, user: CatalogueEditor, request: Request) -> JSONResponse:
+    async def create() -> RulePublic:
+        rule = await service.create_rule(session, body=body, owner=user.org_path)
+        audit(session, user, "validation_rule.create", "validation_rule", rule.id, code=rule.code)
+        return (await service.public(session, [rule]))[0]
+
+    return await run_idempotent(request, session, user, create)
 
 
 @router.get("/validation-rules/{code}", response_model=RulePublic)

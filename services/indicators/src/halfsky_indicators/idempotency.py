@@ -1,0 +1,42 @@
+"""Idempotency-Key on creating POSTs: the shared rule of `halfsky_common.idempotency`, in this service's table."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from halfsky_common import idempotency
+from halfsky_common.auth import Principal
+from halfsky_common.concurrency import etag
+from halfsky_common.idempotency import IdempotencyRecordBase
+from halfsky_indicators.base import Base
+
+HEADER = idempotency.HEADER
+
+
+class IdempotencyRecord(IdempotencyRecordBase, Base, table=True):
+    """A create request seen under a key, and the response it got."""
+
+    __tablename__ = "idempotency_record"
+
+
+async def run_idempotent(
+    request: Request,
+    session: AsyncSession,
+    user: Principal,
+    create: Callable[[], Awaitable[BaseModel]],
+    *,
+    status_code: int = 201,
+) -> JSONResponse:
+    """Run `create` once per Idempotency-Key (when given), commit, and answer with its result and its ETag."""
+
+    async def created() -> idempotency.Created:
+        body = (await create()).model_dump(mode="json")
+        version = body.get("version")
+        return body, {"ETag": etag(version)} if isinstance(version, int) else {}
+
+    return await idempotency.run_idempotent(
+        request, session, IdempotencyRecord, caller_id=user.id, create=created, status_code=status_code
+    )
