@@ -14,13 +14,13 @@ from sqlmodel import col
 
 from bench.bulk import dsn
 from halfsky_common.db import make_engine, make_sessionmaker
+from halfsky_common.periods import Period, parse, same_period_last_year
 from halfsky_indicators.analytics.queries import PREFIX_LENGTH
 from halfsky_indicators.analytics.schemas import AnalyticsRow, Engine
 from halfsky_indicators.analytics.service import table
 from halfsky_indicators.elements.models import DataElement
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.numbers import plain, rounded
-from halfsky_indicators.periods import Period, parse, same_period_last_year
 
 Cells = dict[tuple[str, str], dict[str, Decimal | None]]  # (county path, period code) → figures
 
@@ -46,7 +46,7 @@ async def naive(
             continue
         county = org_path[:cut]
         for p in periods:
-            if p.start <= start and end <= p.end:
+            if p.start <= start and end <= p.last:
                 sums[(county, p.code, element_id)] += value
     cells: Cells = {}
     for (county, period, _), _total in sums.items():

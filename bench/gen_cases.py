@@ -23,11 +23,12 @@ from bench.bulk import copy, without_indexes, words
 from bench.config import YEARS
 from bench.regions import Regions, Unit
 from bench.vocabulary import AGENCIES, CATEGORIES, CHANNELS, RESOLUTIONS, RESPONDENT, SUMMARIES
-from halfsky_cases.cases.deadlines import SHANGHAI, add_working_days
+from halfsky_cases.cases.deadlines import add_working_days
 from halfsky_cases.cases.enums import RISK_RANK, SUBCATEGORIES, URGENT_LEVELS, Category, RiskLevel
 from halfsky_cases.cases.risk import QUESTIONS, RiskAnswers, assess
 from halfsky_cases.config import Settings
 from halfsky_cases.protection.crypto import FieldCipher, load_cipher
+from halfsky_common.clock import SHANGHAI
 
 CASE_COLUMNS = words(
     "id number org_code org_path received_org_path channel received_at operator_id operator_name "

@@ -12,7 +12,7 @@ import httpx
 
 from bench.bulk import copy, without_indexes
 from bench.regions import Regions
-from halfsky_indicators.periods import Period, parse
+from halfsky_common.periods import Period, parse
 
 DATA_SET = "village_monthly"
 PLAN = "GD-VILLAGE"
@@ -176,8 +176,8 @@ async def values(
     async with without_indexes(conn, ["data_value", "data_set_report"]):
         for k, p in enumerate(periods):
             start = time.perf_counter()
-            await conn.execute(REPORTS, data_set, p.code, p.start, p.end, len(periods) - k)
-            total += int((await conn.execute(VALUES, p.code, p.start, p.end, entered_by, "省妇联 周静")).split()[-1])
+            await conn.execute(REPORTS, data_set, p.code, p.start, p.last, len(periods) - k)
+            total += int((await conn.execute(VALUES, p.code, p.start, p.last, entered_by, "省妇联 周静")).split()[-1])
             if k % 12 == 11:
                 print(f"    {p.code}: {total:,} values ({time.perf_counter() - start:.1f} s for the month)", flush=True)
     return total

@@ -12,7 +12,7 @@ from bench import people
 from bench.bulk import copy, without_indexes, words
 from bench.config import YEARS
 from bench.regions import Regions, Unit
-from halfsky_cases.cases.deadlines import SHANGHAI
+from halfsky_common.clock import SHANGHAI
 from halfsky_projects.config import Settings
 from halfsky_projects.identity import identity_hash, mask_id_number, mask_phone
 

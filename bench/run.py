@@ -19,8 +19,8 @@ from bench.generate import State
 from bench.load import Scenario, run_wrk
 from bench.regions import Regions
 from bench.system import Users, cpu_seconds, peak_rss, sign_in
+from halfsky_common.periods import parse
 from halfsky_gateway.stack import Stack
-from halfsky_indicators.periods import parse
 
 # Two loads per scenario: "light" (two connections, about one request per core: latency is the work itself) and
 # "load" (sixteen: the machine saturated, requests queue; throughput).
@@ -151,7 +151,7 @@ def run(config: BenchConfig, stack: Stack, regions: Regions, state: State) -> No
     ind = state.step("indicators")
     has_values = bool(ind.get("done"))  # a partial run on cases or projects alone has no village values
     months = scenarios.month_range(*ind["months"]) if has_values else ["202101", "202101"]
-    last_end = parse(months[-1]).end
+    last_end = parse(months[-1]).last
     runs_per_scenario = 2 + 2 * len(LOADS)
     if has_values:
         print(f"cleared {asyncio.run(clear_entries(stack.urls['indicators'], last_end))} values of earlier runs")

@@ -12,7 +12,7 @@ from bench.system import Users
 from bench.vocabulary import CATEGORIES, RESPONDENT, SUMMARIES
 from halfsky_cases.cases.enums import SUBCATEGORIES, Category
 from halfsky_cases.cases.risk import QUESTIONS
-from halfsky_indicators.periods import parse
+from halfsky_common.periods import parse
 
 
 def list_filters(today: date) -> list[tuple[str, str, str]]:
@@ -86,7 +86,7 @@ def month_range(first: str, last: str) -> list[str]:
 
 def entry_months(last_generated: str, runs: int) -> list[str]:
     """Months after the generated five years, one per run, so no two runs save the same form."""
-    start = parse(last_generated).end + timedelta(days=1)
+    start = parse(last_generated).last + timedelta(days=1)
     index = start.year * 12 + start.month - 1
     return [f"{(index + k) // 12:04d}{(index + k) % 12 + 1:02d}" for k in range(runs)]
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import httpx
 from cases_factories import YUEXIU, if_match, new_case, user
 
-from halfsky_cases.cases.deadlines import today
+from halfsky_common.clock import today
 
 WORKER = user(["case_worker"])
 

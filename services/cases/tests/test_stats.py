@@ -267,3 +267,17 @@ async def test_statistics_do_not_leak_other_regions(client: httpx.AsyncClient, f
         await client.get("/cases/stats", params={"period": "2026", "level": 3}, headers=user(["leader"], GUANGZHOU))
     ).json()
     assert [o["org_path"] for o in city["by_org"]] == [YUEXIU, TIANHE]
+
+
+async def test_the_statistics_page_takes_every_common_period_code(
+    client: httpx.AsyncClient, fixture: dict[str, Any]
+) -> None:
+    """2026YTD03 was the indicators service's code only (issue 13); it names the days 2026Q1 names."""
+    q1 = (await client.get("/cases/stats", params={"period": "2026Q1"}, headers=STATISTICIAN)).json()
+    r = await client.get("/cases/stats", params={"period": "2026YTD03"}, headers=STATISTICIAN)
+    assert r.status_code == 200, r.text
+    ytd = r.json()
+    assert (ytd["start"], ytd["end"]) == ("2026-01-01", "2026-04-01")
+    assert ytd["received"] == q1["received"] and ytd["resolved"] == q1["resolved"]
+    bad = await client.get("/cases/stats", params={"period": "2026YTD13"}, headers=STATISTICIAN)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "invalid_period"

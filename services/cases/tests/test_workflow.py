@@ -71,6 +71,8 @@ async def test_every_transition_from(client: httpx.AsyncClient, source: str) -> 
             assert r.status_code == 409, (source, target, r.text)
             assert r.headers["content-type"].startswith("application/problem+json")
             assert r.json()["current_status"] == source
+            assert r.json()["code"] == "illegal_transition"
+            assert r.json()["allowed_from"] == sorted(s for s, t in ALLOWED if t == target)
 
 
 async def test_required_fields_per_step(client: httpx.AsyncClient) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from halfsky_common.auth import Principal
 from halfsky_common.db import make_engine, make_sessionmaker
 from halfsky_common.migrations import upgrade_async
+from halfsky_common.periods import parse
 from halfsky_common.testing import fresh_database
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.analytics.schemas import Engine
@@ -28,7 +29,6 @@ from halfsky_indicators.elements.schemas import ElementCreate
 from halfsky_indicators.elements.service import create_element
 from halfsky_indicators.indicators.schemas import IndicatorCreate
 from halfsky_indicators.indicators.service import create_indicator
-from halfsky_indicators.periods import parse
 from halfsky_indicators.plans.schemas import PlanCreate
 from halfsky_indicators.plans.service import create_plan
 
@@ -99,7 +99,7 @@ async def main(per_township: int, months: int, rounds: int) -> None:
                         path,
                         p.code,
                         p.start,
-                        p.end,
+                        p.last,
                         value,
                         "",
                         "manual",

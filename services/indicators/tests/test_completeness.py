@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import httpx
 from indicators_factories import ADMIN, GZ_LEADER, STATS, YX_STATS, create, element
 
-from halfsky_indicators.periods import PeriodType, containing, previous
+from halfsky_common.periods import PeriodType, containing, previous
 
 UNITS = ["440106001", "440106002", "440106003", "440104001"]
 

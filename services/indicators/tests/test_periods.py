@@ -6,7 +6,7 @@ import httpx
 import pytest
 from indicators_factories import STATS
 
-from halfsky_indicators.periods import PeriodError, PeriodType, contained, parse, previous, same_period_last_year
+from halfsky_common.periods import PeriodError, PeriodType, contained, parse, previous, same_period_last_year
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ from halfsky_indicators.periods import PeriodError, PeriodType, contained, parse
 )
 def test_codes_name_their_days(code: str, start: date, end: date, kind: PeriodType) -> None:
     p = parse(code)
-    assert (p.start, p.end, p.type) == (start, end, kind)
+    assert (p.start, p.last, p.type) == (start, end, kind)
 
 
 @pytest.mark.parametrize("code", ["", "26", "2026Q5", "202613", "2026H3", "2026YTD13", "2030-2021", "2026q1", "x"])

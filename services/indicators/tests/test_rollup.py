@@ -12,11 +12,11 @@ from indicators_factories import ADMIN, STATS, TH_LEADER, folic_catalogue
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from halfsky_common.periods import parse
 from halfsky_common.testing import auth, make_token
 from halfsky_indicators.analytics import queries, rollup
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.elements.models import Aggregation
-from halfsky_indicators.periods import parse
 
 STREETS = ["440106001", "440106002", "440106003", "440104001"]  # three in 天河区, one in 越秀区
 ROLLUP = "SELECT element_id, unit, period_start, period_end, value_sum, value_count, approved_sum, approved_count"

@@ -41,6 +41,8 @@ async def test_submit_approve_and_the_lock(client: httpx.AsyncClient) -> None:
         FORM, json={"values": [{"element": "folic_due", "value": 1}]}, headers={**STATS, "If-Match": etag}
     )
     assert locked.status_code == 409
+    assert locked.json()["code"] == "illegal_transition" and locked.json()["current_status"] == "submitted"
+    assert locked.json()["allowed_from"] == ["draft", "returned"]
     approved = await act(client, "approve", etag, TH_LEADER)
     assert approved.status_code == 200
     assert approved.json()["report"]["status"] == "approved" and approved.json()["report"]["approved_by"] == "吴桂兰"

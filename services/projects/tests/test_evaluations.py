@@ -4,8 +4,8 @@ from datetime import date
 
 import httpx
 
+from halfsky_common.clock import today
 from halfsky_common.testing import auth, make_token
-from halfsky_projects.periods import today
 
 CRITERIA = [
     {"code": "completion", "name": "目标完成情况", "weight": 40, "max_score": 100},

@@ -58,7 +58,10 @@ async def test_every_action_from_every_status(api, status: str) -> None:
     for action in sorted(set(TRANSITIONS) - allowed):
         r = await api.act(pid, action, api.pm if action in MANAGER_ACTIONS else api.leader, reason="原因")
         assert r.status_code == 409, (status, action, r.text)
-        assert r.json()["status_now"] == status
+        assert r.json()["current_status"] == status
+        assert r.json()["code"] == "illegal_transition" and r.json()["allowed_from"] == sorted(
+            TRANSITIONS[action].sources
+        )
     for action in sorted(allowed):
         fresh = await _project_in(api, status)
         if action == "close":

@@ -3,7 +3,7 @@
 import httpx
 from sqlalchemy import text
 
-from halfsky_projects.periods import today
+from halfsky_common.clock import today
 from halfsky_projects.plans import nightly
 
 # 篇4: annual targets 培训 10,000, 扶持创业 1,000, 带动就业 5,000 with this quarterly schedule.

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from halfsky_common import orgpaths
 from halfsky_common.problems import Problem, field_error
 from halfsky_common.tabular import Stop, TableLimits, read_table
 from halfsky_gateway.orgunits.models import CODE_LENGTH, LEVEL_DEPTH, Level, OrgUnit
@@ -70,7 +71,7 @@ async def create_unit(
         name=name,
         level=level,
         parent_id=parent.id if parent else None,
-        path=f"{parent.path if parent else '/'}{code}/",
+        path=orgpaths.child(parent.path if parent else None, code),
     )
     session.add(unit)
     await session.flush()
@@ -96,7 +97,7 @@ async def move_unit(session: AsyncSession, *, unit: OrgUnit, new_parent: OrgUnit
         )
     _check_placement(Level(unit.level), new_parent)
     old_prefix = unit.path
-    new_prefix = f"{new_parent.path}{unit.code}/"
+    new_prefix = orgpaths.child(new_parent.path, unit.code)
     result = await session.execute(
         update(OrgUnit)
         .where(col(OrgUnit.path).startswith(old_prefix))
@@ -216,7 +217,7 @@ async def import_tree(
         if parent is not None and LEVEL_DEPTH[level] <= LEVEL_DEPTH[Level(parent.level)]:
             errors.append({"code": code, "message": "parent is not a higher level"})
             continue
-        path = f"{parent.path if parent else '/'}{code}/"
+        path = orgpaths.child(parent.path if parent else None, code)
         if not path.startswith(under):
             errors.append({"code": code, "message": "outside your region"})
             continue

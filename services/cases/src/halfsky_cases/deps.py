@@ -11,6 +11,7 @@ from jose import jwt
 from halfsky_cases.config import Settings
 from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_common.auth import CurrentUser, bearer_token
+from halfsky_common.orgpaths import code_of
 
 
 async def get_settings(request: Request) -> Settings:
@@ -27,7 +28,7 @@ async def get_org_code(request: Request, user: CurrentUser) -> str:
     """The `org_code` claim of the (already verified) token; else the last segment of its org path."""
     claims = jwt.get_unverified_claims(bearer_token(request))
     code = str(claims.get("org_code") or "")
-    return code or user.org_path.strip("/").rsplit("/", 1)[-1]
+    return code or code_of(user.org_path)
 
 
 AppSettings = Annotated[Settings, Depends(get_settings)]

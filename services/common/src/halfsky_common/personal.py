@@ -71,13 +71,13 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from pydantic_core import PydanticCustomError
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from halfsky_common import clock
+
 EARLIEST_BIRTH_YEAR = 1900
 
 
@@ -107,7 +107,7 @@ def refusal(code: str, message: str) -> PydanticCustomError:
 
 def today_in_china() -> date:
     """Today's date where the people are: a baby born this morning in Guangzhou is not born in the future."""
-    return datetime.now(SHANGHAI).date()
+    return clock.today()
 
 
 # --- normalisation --------------------------------------------------------------------------------------------------

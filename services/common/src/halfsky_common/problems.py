@@ -1,6 +1,7 @@
 """RFC 9457 problem+json errors: one exception type and the handlers that render every error as one."""
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -206,3 +207,23 @@ def _is_connection_error(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def illegal_transition(detail: str, *, current: str, allowed_from: Iterable[str]) -> Problem:
+    """The one 409 of every state machine (raise what this returns): the record's status now and the statuses in
+    which the step asked for is taken, so a client can refresh and see why.
+
+    Shape: `type: /problems/illegal-transition`, `code: illegal_transition`, `current_status`, `allowed_from`
+    (sorted). `allowed_from` means the same in every service, for a status-to-status table (cases), an action table
+    (projects, indicators reports) and a record locked by its status alike; the three old spellings
+    (`current_status` + `allowed` next statuses, `status_now` + `allowed_from`/`allowed_statuses`, `status_now`
+    alone) are gone.
+    """
+    return Problem(
+        409,
+        detail,
+        type_="/problems/illegal-transition",
+        code="illegal_transition",
+        current_status=str(current),
+        allowed_from=sorted(str(s) for s in allowed_from),
+    )

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal, StaffUser, require_roles
+from halfsky_common.orgpaths import depth
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.base import AuditEntry
-from halfsky_indicators.orgpaths import depth
 
 READ_DATA = ("leader", "statistician", "auditor")  # values, analytics, reports (admin always passes)
 ENTER_DATA = ("statistician",)  # data entry, import, submit, pulls

@@ -1,18 +1,14 @@
-"""Org unit paths like `/44/4401/440106/`: parsing codes and paths, and what a path says of itself.
+"""The indicators service's org-unit 422s: a code or a path as a request gives it, and a level by name or number.
 
-The tree lives in the gateway. A unit's path is the codes of its ancestors and its own, so its last segment is
-its code and its depth is its level (1 province … 5 village). Administrative division codes carry their ancestors
-as prefixes (2, 4, 6, 9 and 12 digits), so a code alone gives the path the unit had when the tree was loaded;
-where a unit is now, after moves in the tree, is `orgtree.service.resolve`'s to say.
+What a path says of itself (its code, depth, parent, ancestors) is halfsky_common.orgpaths'.
 """
 
 import re
 from enum import IntEnum
 
+from halfsky_common.orgpaths import code_of, path_from_code
 from halfsky_common.problems import Problem, field_error
 
-CODE_LENGTHS = (2, 4, 6, 9, 12)
-_CODE = re.compile(r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$")
 _PATH = re.compile(r"^/(\d+/)+$")
 
 
@@ -24,13 +20,6 @@ class Level(IntEnum):
     county = 3
     township = 4
     village = 5
-
-
-def path_from_code(code: str) -> str:
-    """`440106001` → `/44/4401/440106/440106001/`."""
-    if not _CODE.match(code):
-        raise ValueError(f"{code!r} is not a division code of 2, 4, 6, 9 or 12 digits")
-    return "/" + "".join(f"{code[:n]}/" for n in CODE_LENGTHS if n <= len(code))
 
 
 def parse(org: str, field: str = "org") -> tuple[str, str | None]:
@@ -47,30 +36,6 @@ def parse(org: str, field: str = "org") -> tuple[str, str | None]:
         return org, None
     except ValueError as exc:
         raise Problem(422, str(exc), errors=[field_error(field, str(exc))]) from None
-
-
-def code_of(path: str) -> str:
-    """The unit's own code: the last segment of its path."""
-    return path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def depth(path: str) -> int:
-    """1 for a province, 5 for a village."""
-    return path.strip("/").count("/") + 1
-
-
-def parent(path: str) -> str | None:
-    """The parent's path, or None at the root."""
-    segments = path.strip("/").split("/")
-    return "/" + "".join(f"{s}/" for s in segments[:-1]) if len(segments) > 1 else None
-
-
-def ancestor(path: str, level: int) -> str | None:
-    """The path of the ancestor (or self) at a depth, or None when the unit lies above it."""
-    segments = path.strip("/").split("/")
-    if len(segments) < level:
-        return None
-    return "/" + "".join(f"{s}/" for s in segments[:level])
 
 
 def parse_level(value: str, field: str = "level") -> int:

@@ -5,15 +5,8 @@ from datetime import date
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from halfsky_common.periods import REPORTING_TYPES, PeriodType, contained, parse_field, previous, same_period_last_year
 from halfsky_indicators.access import Anyone
-from halfsky_indicators.periods import (
-    REPORTING_TYPES,
-    PeriodType,
-    contained,
-    parse_field,
-    previous,
-    same_period_last_year,
-)
 
 router = APIRouter(prefix="/periods", tags=["periods"])
 
@@ -35,7 +28,7 @@ async def describe(code: str, user: Anyone) -> PeriodPublic:
         code=p.code,
         type=p.type,
         start=p.start,
-        end=p.end,
+        end=p.last,
         previous=previous(p).code,
         same_period_last_year=same_period_last_year(p).code,
         contains={t.value: [c.code for c in contained(p, t)] for t in REPORTING_TYPES if len(contained(p, t)) <= 120},

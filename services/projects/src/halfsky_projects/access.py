@@ -18,14 +18,3 @@ ManagerOrLeader = Annotated[Principal, Depends(require_roles("project_manager", 
 def sees_identities(principal: Principal) -> bool:
     """Managers and leaders see beneficiaries' names in full; other readers see them masked."""
     return bool(principal.roles & FULL_VIEW_ROLES)
-
-
-def depth(org_path: str) -> int:
-    """Number of levels in an org path: `/44/4401/440106/` is 3."""
-    return len([p for p in org_path.split("/") if p])
-
-
-def leaf_code(org_path: str) -> str:
-    """The code of the unit an org path ends in."""
-    parts = [p for p in org_path.split("/") if p]
-    return parts[-1] if parts else ""

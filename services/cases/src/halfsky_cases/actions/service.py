@@ -11,7 +11,7 @@ from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.timeline import note_change
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem
+from halfsky_common.problems import illegal_transition
 
 CLOSED = (Status.archived.value, Status.declined.value)
 
@@ -19,7 +19,11 @@ CLOSED = (Status.archived.value, Status.declined.value)
 def ensure_workable(case: Case) -> None:
     """Archived and declined cases take no new work until reopened."""
     if case.status in CLOSED:
-        raise Problem(409, f"The case is {case.status}; reopen it first.", current_status=case.status)
+        raise illegal_transition(
+            f"The case is {case.status}; reopen it first.",
+            current=case.status,
+            allowed_from=[s.value for s in Status if s.value not in CLOSED],
+        )
 
 
 async def add_action(*, session: AsyncSession, case: Case, data: ActionIn, actor: Principal) -> CaseAction:

@@ -1,9 +1,8 @@
 """Deadlines in Asia/Shanghai working time: accept within N working days, resolve within M calendar days."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from halfsky_common.clock import SHANGHAI
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
@@ -17,13 +16,3 @@ def add_working_days(start: datetime, days: int) -> datetime:
         if local.weekday() < 5:
             remaining -= 1
     return local.astimezone(start.tzinfo)
-
-
-def today() -> date:
-    """Today's date in Shanghai."""
-    return datetime.now(SHANGHAI).date()
-
-
-def local_date(moment: datetime) -> date:
-    """The Shanghai calendar date of a moment."""
-    return moment.astimezone(SHANGHAI).date()

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_cases.base import AuditEntry
-from halfsky_cases.cases.deadlines import SHANGHAI, add_working_days
+from halfsky_cases.cases.deadlines import add_working_days
 from halfsky_cases.cases.duplicates import Victim, find_duplicates, link_rows
 from halfsky_cases.cases.enums import RISK_RANK, URGENT_LEVELS, ComplainantKind, RiskLevel
 from halfsky_cases.cases.models import Case, CaseEvent, CaseLink, CaseParty, RiskAssessment
@@ -27,6 +27,7 @@ from halfsky_cases.parties.service import person_row
 from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_common.audit import audit_row, utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.clock import SHANGHAI
 from halfsky_common.problems import Problem, field_error
 from halfsky_common.rows import insert_together, new_row, table_of
 

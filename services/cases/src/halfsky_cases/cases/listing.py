@@ -10,10 +10,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col
 
 from halfsky_cases.cases.access import case_filter
-from halfsky_cases.cases.deadlines import SHANGHAI
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.service import overdue_clause
 from halfsky_common.auth import Principal
+from halfsky_common.clock import SHANGHAI
 from halfsky_common.pagination import SortKey
 from halfsky_common.problems import Problem, field_error
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from halfsky_cases.cases.enums import ResolutionType, Status
 from halfsky_cases.cases.models import Case
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.problems import Problem, field_error, illegal_transition
 
 REOPENABLE = (Status.resolved, Status.followed_up, Status.archived)
 
@@ -56,12 +56,10 @@ def apply_transition(case: Case, target: Status, given: TransitionInput, *, now:
     """Move `case` to `target` (409 when the table forbids it, 422 when a required field is missing)."""
     current = Status(case.status)
     if target not in TRANSITIONS[current]:
-        raise Problem(
-            409,
+        raise illegal_transition(
             f"A case that is {current.value} cannot become {target.value}.",
-            type_="/problems/illegal-transition",
-            current_status=current.value,
-            allowed=sorted(s.value for s in TRANSITIONS[current]),
+            current=current.value,
+            allowed_from=[s.value for s, targets in TRANSITIONS.items() if target in targets],
         )
     errors = _required(given, current, target)
     if errors:

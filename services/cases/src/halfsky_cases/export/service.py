@@ -8,12 +8,12 @@ from datetime import datetime
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from halfsky_cases.cases.deadlines import SHANGHAI
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.service import is_overdue
 from halfsky_cases.parties.models import Person
 from halfsky_cases.protection.crypto import FieldCipher
 from halfsky_common.audit import utcnow
+from halfsky_common.clock import SHANGHAI
 from halfsky_common.personal import DOCUMENT_NAMES_ZH, DocumentType, mask_id_number, mask_phone
 from halfsky_common.spreadsheet import safe_cell
 

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from halfsky_cases.cases.access import can_handle, can_read, case_filter
-from halfsky_cases.cases.deadlines import today
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.service import get_case
 from halfsky_cases.legal import service
 from halfsky_cases.legal.models import LegalMeasure
 from halfsky_cases.legal.schemas import ExpiringOrder, MeasureIn, MeasurePublic, MeasureTransitionIn
 from halfsky_common.auth import Principal
+from halfsky_common.clock import today
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem

@@ -5,14 +5,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_cases.actions.service import ensure_workable
-from halfsky_cases.cases.deadlines import today
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.timeline import note_change
 from halfsky_cases.legal.models import LegalMeasure
 from halfsky_cases.legal.schemas import MeasureIn, MeasureKind, MeasureTransitionIn
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.clock import today
+from halfsky_common.problems import Problem, field_error, illegal_transition
 
 INITIAL = {
     MeasureKind.warning_letter: "issued",
@@ -112,7 +112,11 @@ async def move_measure(
     kind = MeasureKind(measure.kind)
     allowed = TRANSITIONS[kind].get(measure.status, frozenset())
     if data.to not in allowed:
-        raise Problem(409, f"A {measure.status} {kind.value} cannot become {data.to}.", current_status=measure.status)
+        raise illegal_transition(
+            f"A {measure.status} {kind.value} cannot become {data.to}.",
+            current=measure.status,
+            allowed_from=[s for s, targets in TRANSITIONS[kind].items() if data.to in targets],
+        )
     for name, value in _apply(measure, data).items():
         setattr(measure, name, value)
     if data.notes:

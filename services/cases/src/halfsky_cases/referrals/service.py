@@ -18,7 +18,7 @@ from halfsky_cases.referrals.models import Partner, Referral
 from halfsky_cases.referrals.schemas import ReferralPublic
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.problems import Problem, field_error, illegal_transition
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
@@ -87,7 +87,10 @@ async def refer(
 async def move(*, session: AsyncSession, referral: Referral, case: Case, to: str, note: str, actor: Principal) -> None:
     """Accept, decline (with a reason) or complete (with the outcome)."""
     if to not in TRANSITIONS[referral.status]:
-        raise Problem(409, f"A {referral.status} referral cannot become {to}.", current_status=referral.status)
+        allowed_from = [s for s, targets in TRANSITIONS.items() if to in targets]
+        raise illegal_transition(
+            f"A {referral.status} referral cannot become {to}.", current=referral.status, allowed_from=allowed_from
+        )
     if to in ("declined", "completed") and not note.strip():
         raise Problem(422, "Give a reason or the outcome.", errors=[field_error("note", "required")])
     now = utcnow()

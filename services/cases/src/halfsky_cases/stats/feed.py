@@ -10,7 +10,7 @@ from halfsky_cases.actions.models import CaseAction
 from halfsky_cases.cases.models import Case
 from halfsky_cases.legal.models import LegalMeasure
 from halfsky_cases.referrals.models import Referral
-from halfsky_cases.stats.periods import Period
+from halfsky_common.periods import Period
 
 ORG = col(Case.received_org_path)
 

@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from halfsky_cases.cases.deadlines import today
 from halfsky_cases.stats.feed import feed_rows
 from halfsky_cases.stats.periods import parse_period
 from halfsky_cases.stats.schemas import Feed, FeedRow, Stats
 from halfsky_cases.stats.service import compute
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal, require_scope
+from halfsky_common.clock import today
 from halfsky_common.db import Session
 from halfsky_common.problems import Problem, field_error
 

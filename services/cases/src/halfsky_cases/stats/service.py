@@ -12,8 +12,8 @@ from halfsky_cases.cases.models import Case
 from halfsky_cases.legal.models import LegalMeasure
 from halfsky_cases.referrals.models import Referral
 from halfsky_cases.stats.feed import ORG, _between, _dates_between, legal_aid_cases, measures
-from halfsky_cases.stats.periods import Period
 from halfsky_cases.stats.schemas import Counted, MonthRow, OrgRow, Rate, Satisfaction, Stats
+from halfsky_common.periods import Period
 
 DONE = (Status.resolved.value, Status.followed_up.value, Status.archived.value)
 

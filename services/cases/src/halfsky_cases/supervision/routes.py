@@ -8,13 +8,13 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from halfsky_cases.cases.access import can_handle, can_read
-from halfsky_cases.cases.deadlines import today
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.service import get_case
 from halfsky_cases.supervision import service
 from halfsky_cases.supervision.models import Supervision
 from halfsky_cases.supervision.schemas import ReplyIn, SupervisionIn, SupervisionPublic
 from halfsky_common.auth import Principal, require_roles
+from halfsky_common.clock import today
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 

@@ -7,13 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from halfsky_cases.cases.deadlines import today
 from halfsky_cases.cases.models import Case
 from halfsky_cases.cases.timeline import note_change
 from halfsky_cases.supervision.models import Supervision
 from halfsky_cases.supervision.schemas import SupervisionPublic
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.clock import today
 from halfsky_common.problems import Problem, field_error
 
 

@@ -15,7 +15,7 @@ from halfsky_cases.transfers.models import Transfer
 from halfsky_cases.transfers.schemas import TransferPublic
 from halfsky_common.audit import record, utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.problems import Problem, field_error, illegal_transition
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
@@ -36,7 +36,9 @@ async def request_transfer(
 ) -> Transfer:
     """Ask another unit to take the case; one pending request at a time."""
     if case.status not in OPEN_STATUSES:
-        raise Problem(409, f"A {case.status} case cannot be transferred.", current_status=case.status)
+        raise illegal_transition(
+            f"A {case.status} case cannot be transferred.", current=case.status, allowed_from=OPEN_STATUSES
+        )
     if to_org_path == case.org_path:
         raise Problem(422, "The case is already there.", errors=[field_error("to_org_path", "same unit")])
     pending = await session.execute(

@@ -22,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlmodel import col
 
+from halfsky_common.orgpaths import CODE_LENGTHS
+from halfsky_common.periods import Period
 from halfsky_indicators.datasets.models import DataSetElement
 from halfsky_indicators.elements.models import Aggregation
 from halfsky_indicators.entry.models import DataSetReport, DataValue, ReportStatus
-from halfsky_indicators.orgpaths import CODE_LENGTHS
-from halfsky_indicators.periods import Period
 
 Totals = dict[tuple[str, str, uuid.UUID], Decimal]  # (org key, period code, element id) → aggregated value
 
@@ -43,7 +43,7 @@ class Request:
 
 
 def periods_table(periods: Sequence[Period]) -> FromClause:
-    rows = [(p.code, p.start, p.end) for p in periods]
+    rows = [(p.code, p.start, p.last) for p in periods]
     return values(column("code", String), column("p_start", Date), column("p_end", Date), name="req_period").data(rows)
 
 

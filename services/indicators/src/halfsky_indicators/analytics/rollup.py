@@ -33,10 +33,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, col
 
+from halfsky_common.orgpaths import at_most, depth
 from halfsky_indicators.analytics.queries import Request, ancestor_sql, keyed_rows
 from halfsky_indicators.base import AMOUNT, Base
 from halfsky_indicators.elements.models import Aggregation
-from halfsky_indicators.orgpaths import depth
 
 ROLLUP_DEPTH = 3  # counties: the unit of the rollup
 SKIP_SETTING = "halfsky.skip_rollup"  # set locally by the bulk rebuild, which refills the rollup itself
@@ -67,7 +67,7 @@ def unit_of(path: Any) -> ColumnElement[str]:
 
 def unit_of_path(path: str) -> str:
     """The rollup unit of a path, in Python."""
-    return "/" + "/".join(path.strip("/").split("/")[:ROLLUP_DEPTH]) + "/"
+    return at_most(path, ROLLUP_DEPTH)
 
 
 Key = tuple[uuid.UUID, str, date, date]  # element, unit, period start, period end

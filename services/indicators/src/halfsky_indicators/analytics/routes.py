@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlmodel import col
 
+from halfsky_common.periods import parse_field
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataReader, ensure_in_region
 from halfsky_indicators.analytics import service
@@ -14,7 +15,6 @@ from halfsky_indicators.analytics.schemas import AnalyticsTable, EarlyWarning, E
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.orgpaths import parse_level
 from halfsky_indicators.orgtree.service import resolve, resolve_many
-from halfsky_indicators.periods import parse_field
 from halfsky_indicators.plans.service import get_by_code as plan_by_code
 
 router = APIRouter(tags=["analytics"])

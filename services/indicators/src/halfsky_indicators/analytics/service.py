@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from halfsky_common.orgpaths import code_of, depth
+from halfsky_common.periods import Period, same_period_last_year
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.analytics import queries
 from halfsky_indicators.analytics import table as analytics_table
@@ -23,8 +25,6 @@ from halfsky_indicators.indicators.models import Comparator, Direction, Indicato
 from halfsky_indicators.indicators.service import target_in_force, targets_of
 from halfsky_indicators.numbers import plain, rounded
 from halfsky_indicators.orglabels import service as orglabels
-from halfsky_indicators.orgpaths import code_of, depth
-from halfsky_indicators.periods import Period, same_period_last_year
 
 Values = dict[str, Decimal]
 NUMERIC = (Kind.ratio, Kind.count)
@@ -171,9 +171,9 @@ def share_of_units(indicator: Indicator, counts: tuple[int, int] | None) -> Figu
 
 def pro_rata(goal: Decimal, period: Period, decimals: int) -> Decimal:
     """A yearly count target for part of a year, by its share of the year's days (时间过半，任务过半)."""
-    year_days = (date(period.end.year, 12, 31) - date(period.end.year, 1, 1)).days + 1
-    days = (period.end - period.start).days + 1
-    if period.start.year != period.end.year or days >= year_days:
+    year_days = (date(period.last.year, 12, 31) - date(period.last.year, 1, 1)).days + 1
+    days = (period.last - period.start).days + 1
+    if period.start.year != period.last.year or days >= year_days:
         return goal
     return rounded(goal * days / year_days, decimals)
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, col
 
+from halfsky_common.orgpaths import depth
 from halfsky_indicators.analytics import rollup
 from halfsky_indicators.analytics.queries import (
     Request,
@@ -31,7 +32,6 @@ from halfsky_indicators.analytics.queries import (
 from halfsky_indicators.base import AMOUNT, Base
 from halfsky_indicators.datasets.models import DataSetElement
 from halfsky_indicators.entry.models import DataSetReport, DataValue, ReportStatus
-from halfsky_indicators.orgpaths import depth
 
 LEVELS = (1, 2, 3, 4, 5)
 

@@ -13,6 +13,7 @@ from halfsky_common.auth import visible_to
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
+from halfsky_common.periods import parse_field
 from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.assessments import service
 from halfsky_indicators.assessments.models import Assessment
@@ -21,7 +22,6 @@ from halfsky_indicators.base import row_dict
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.indicators.service import get_by_code as indicator_by_code
 from halfsky_indicators.orgtree.service import resolve
-from halfsky_indicators.periods import parse_field
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
 
@@ -56,7 +56,7 @@ async def assess(
             **key,
             id=uuid.uuid4(),
             period_start=p.start,
-            period_end=p.end,
+            period_end=p.last,
             passed=passed,
             answers=answers,
             results=results,
@@ -102,7 +102,7 @@ async def list_assessments(
         stmt = stmt.where(col(Assessment.org_path).startswith(await resolve(session, org)))
     if period:
         p = parse_field(period)
-        stmt = stmt.where(col(Assessment.period_start) >= p.start, col(Assessment.period_end) <= p.end)
+        stmt = stmt.where(col(Assessment.period_start) >= p.start, col(Assessment.period_end) <= p.last)
     rows, next_cursor, has_more, _ = await paginate(
         session,
         stmt,

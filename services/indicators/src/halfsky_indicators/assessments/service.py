@@ -10,13 +10,13 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from halfsky_common.periods import Period
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.analytics.queries import Request, keyed_rows, latest_per_unit
 from halfsky_indicators.assessments.models import Assessment, QualitativeStatus
 from halfsky_indicators.assessments.schemas import AssessmentIn
 from halfsky_indicators.expressions import compare
 from halfsky_indicators.indicators.models import Indicator, Kind
-from halfsky_indicators.periods import Period
 
 SYMBOL = {"ge": ">=", "le": "<=", "eq": "=="}
 Shares = dict[tuple[uuid.UUID, str, str], tuple[int, int]]  # (indicator, org key, period) → (passing, assessed)

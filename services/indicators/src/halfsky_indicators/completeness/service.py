@@ -7,22 +7,21 @@ is on time when it was first submitted before the end of its due day (period end
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from halfsky_common.clock import SHANGHAI
+from halfsky_common.orgpaths import code_of
+from halfsky_common.periods import Period
 from halfsky_indicators.analytics.queries import ancestor_sql
 from halfsky_indicators.completeness.schemas import Completeness, GroupCompleteness, UnitCompleteness
 from halfsky_indicators.datasets.models import DataSet, DataSetOrgUnit
 from halfsky_indicators.entry.models import DataSetReport, ReportStatus
 from halfsky_indicators.entry.service import due_date
 from halfsky_indicators.numbers import rounded
-from halfsky_indicators.orgpaths import code_of
-from halfsky_indicators.periods import Period
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 UNIT_LIMIT = 2000
 
 

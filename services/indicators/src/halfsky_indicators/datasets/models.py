@@ -5,8 +5,8 @@ import uuid
 from sqlalchemy import Column, ForeignKey, Index, String, Text
 from sqlmodel import Field
 
+from halfsky_common.periods import PeriodType
 from halfsky_indicators.base import Base, Bilingual, Owned, Versioned, uuid_pk
-from halfsky_indicators.periods import PeriodType
 
 
 class DataSet(Bilingual, Owned, Versioned, Base, table=True):

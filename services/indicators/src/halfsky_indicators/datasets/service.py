@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.audit import utcnow
+from halfsky_common.periods import REPORTING_TYPES, PeriodType
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.base import row_dict
@@ -17,7 +18,6 @@ from halfsky_indicators.datasets.schemas import DataSetCreate, DataSetPublic, Da
 from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.elements.service import by_codes
 from halfsky_indicators.orgtree.service import resolve_each
-from halfsky_indicators.periods import REPORTING_TYPES, PeriodType
 
 
 async def get_by_code(session: AsyncSession, code: str, *, for_update: bool = False) -> DataSet:

@@ -10,13 +10,13 @@ from sqlmodel import col
 
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
+from halfsky_common.periods import parse_field
 from halfsky_common.problems import Problem
 from halfsky_indicators.access import DataEditor, DataReader, audit
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.derived import service
 from halfsky_indicators.derived.client import SOURCES, FeedClient, FeedSource
 from halfsky_indicators.derived.models import DerivedPull
-from halfsky_indicators.periods import parse_field
 
 router = APIRouter(prefix="/pulls", tags=["derived data"])
 

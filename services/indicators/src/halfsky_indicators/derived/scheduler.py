@@ -8,25 +8,19 @@ them, so no round-wide lock is needed.
 
 import asyncio
 import logging
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from halfsky_common import background
 from halfsky_common.audit import record
+from halfsky_common.clock import today
 from halfsky_indicators.base import AuditEntry
 from halfsky_indicators.derived.client import FeedClient
 from halfsky_indicators.derived.models import DerivedPull
 from halfsky_indicators.derived.service import SYSTEM, due_pulls, pull
 
 log = logging.getLogger("halfsky.indicators.pulls")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    """Today in Asia/Shanghai."""
-    return datetime.now(UTC).astimezone(SHANGHAI).date()
 
 
 async def run_once(

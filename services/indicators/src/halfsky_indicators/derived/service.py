@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.periods import Period, PeriodType, containing, previous
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.derived.client import Feed, FeedClient, FeedError, FeedSource
 from halfsky_indicators.derived.models import DerivedPull
@@ -28,7 +29,6 @@ from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, locked_keys, write_values
 from halfsky_indicators.orgpaths import parse
 from halfsky_indicators.orgtree.service import current_paths
-from halfsky_indicators.periods import Period, PeriodType, containing, previous
 
 SYSTEM = Principal(id="system:pull", name="定时汇取", roles=frozenset(), org="", org_path="/", kind="service")
 

@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field
 
+from halfsky_common.periods import PeriodType
 from halfsky_indicators.base import Base, Bilingual, Owned, Versioned, uuid_pk
-from halfsky_indicators.periods import PeriodType
 
 
 class ValueType(StrEnum):

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from halfsky_common.periods import PeriodType
 from halfsky_indicators.base import OWNER
 from halfsky_indicators.elements.models import Aggregation, Source, ValueType
 from halfsky_indicators.expressions import CODE
-from halfsky_indicators.periods import PeriodType
 
 ReportingPeriod = PeriodType
 

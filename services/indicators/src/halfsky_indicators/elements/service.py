@@ -8,10 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.audit import utcnow
+from halfsky_common.periods import REPORTING_TYPES
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.elements.models import DataElement, Source, ValueType
 from halfsky_indicators.elements.schemas import ElementCreate, ElementUpdate
-from halfsky_indicators.periods import REPORTING_TYPES
 
 
 async def get_by_code(session: AsyncSession, code: str, *, for_update: bool = False) -> DataElement:

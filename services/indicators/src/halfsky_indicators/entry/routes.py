@@ -10,6 +10,7 @@ from halfsky_common.auth import StaffUser, visible_to
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
+from halfsky_common.periods import parse_field
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.analytics import table as analytics_table
@@ -31,7 +32,7 @@ from halfsky_indicators.entry.schemas import (
 from halfsky_indicators.entry.values import in_period
 from halfsky_indicators.entry.workflow import NEEDS_REASON, Action
 from halfsky_indicators.orgtree.service import resolve
-from halfsky_indicators.periods import parse_field, reporting
+from halfsky_indicators.periods import reporting
 from halfsky_indicators.validation.service import check_submission
 
 router = APIRouter(tags=["data entry"])
@@ -162,7 +163,7 @@ async def list_reports(
         stmt = stmt.where(col(DataSetReport.data_set_id) == (await datasets.get_by_code(session, data_set)).id)
     if period:
         p = parse_field(period)
-        stmt = stmt.where(col(DataSetReport.period_start) >= p.start, col(DataSetReport.period_end) <= p.end)
+        stmt = stmt.where(col(DataSetReport.period_start) >= p.start, col(DataSetReport.period_end) <= p.last)
     if status:
         stmt = stmt.where(col(DataSetReport.status) == status)
     rows, next_cursor, has_more, _ = await paginate(

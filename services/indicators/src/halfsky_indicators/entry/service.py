@@ -11,7 +11,9 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.orgpaths import parent
+from halfsky_common.periods import Period
+from halfsky_common.problems import Problem, field_error, illegal_transition
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.datasets.models import DataSet
 from halfsky_indicators.datasets.service import elements_of
@@ -19,13 +21,11 @@ from halfsky_indicators.entry.models import DataSetReport, ReportStatus
 from halfsky_indicators.entry.schemas import FormPublic, FormValue, ReportPublic, ValueIn
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys, values_for, write_values
 from halfsky_indicators.entry.workflow import BY_UPPER_LEVEL, EDITABLE, Action, next_status
-from halfsky_indicators.orgpaths import parent
-from halfsky_indicators.periods import Period
 
 
 def due_date(data_set: DataSet, period: Period) -> date:
     """The last day a report is on time (Asia/Shanghai calendar)."""
-    return period.end + timedelta(days=data_set.due_days)
+    return period.last + timedelta(days=data_set.due_days)
 
 
 async def get_report(
@@ -51,7 +51,7 @@ async def open_report(
             org_path=org_path,
             period=period.code,
             period_start=period.start,
-            period_end=period.end,
+            period_end=period.last,
             status=ReportStatus.draft,
             comment="",
             return_reason="",
@@ -78,7 +78,7 @@ def report_public(data_set: DataSet, report: DataSetReport | None, *, org_path: 
             org_path=org_path,
             period=period.code,
             period_start=period.start,
-            period_end=period.end,
+            period_end=period.last,
             status=ReportStatus.draft,
             due=due_date(data_set, period),
         )
@@ -125,10 +125,8 @@ async def save_form(
 ) -> tuple[int, int, int]:
     """Check every entry, then write them all (or nothing); the report must be a draft or returned."""
     if report.status not in EDITABLE:
-        raise Problem(
-            409,
-            f"This report is {report.status}; its values are locked.",
-            status_now=str(report.status),
+        raise illegal_transition(
+            f"This report is {report.status}; its values are locked.", current=report.status, allowed_from=EDITABLE
         )
     elements = {e.code: e for e in await elements_of(session, data_set.id)}
     errors = []

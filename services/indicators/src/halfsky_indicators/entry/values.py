@@ -13,12 +13,12 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.periods import Period
 from halfsky_indicators.analytics import rollup as analytics_rollup
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.datasets.models import DataSetElement
 from halfsky_indicators.elements.models import DataElement, ValueType
 from halfsky_indicators.entry.models import DataSetReport, DataValue, ReportStatus
-from halfsky_indicators.periods import Period
 
 Key = tuple[uuid.UUID, str, str]  # element id, org path, period code
 LOCKING = (ReportStatus.submitted, ReportStatus.approved)
@@ -104,7 +104,7 @@ async def write_values(
     # every rollup row these values change, locked in one order first (clearing cascades in no particular order)
     await analytics_rollup.lock_keys(
         session,
-        [(v.element.id, analytics_rollup.unit_of_path(v.org_path), v.period.start, v.period.end) for v in values],
+        [(v.element.id, analytics_rollup.unit_of_path(v.org_path), v.period.start, v.period.last) for v in values],
     )
     for i in range(0, len(to_store), CHUNK):
         rows = [
@@ -114,7 +114,7 @@ async def write_values(
                 "org_path": v.org_path,
                 "period": v.period.code,
                 "period_start": v.period.start,
-                "period_end": v.period.end,
+                "period_end": v.period.last,
                 "value": v.value,
                 "comment": v.comment,
                 "source": source,
@@ -174,4 +174,4 @@ async def values_for(
 
 def in_period(period: Period) -> ColumnElement[bool]:
     """SQL: values whose period lies inside `period`."""
-    return and_(col(DataValue.period_start) >= period.start, col(DataValue.period_end) <= period.end)
+    return and_(col(DataValue.period_start) >= period.start, col(DataValue.period_end) <= period.last)

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from halfsky_common.problems import Problem
+from halfsky_common.problems import illegal_transition
 from halfsky_indicators.entry.models import ReportStatus
 
 
@@ -29,10 +29,10 @@ def next_status(current: ReportStatus, action: Action) -> ReportStatus:
     """The status after `action`, or 409 when the report is not in a state that allows it."""
     allowed, target = TRANSITIONS[action]
     if current not in allowed:
-        raise Problem(
-            409,
+        raise illegal_transition(
             f"The action {action} is not allowed on a {current} report "
             f"(only on: {', '.join(sorted(str(s) for s in allowed))}).",
-            status_now=str(current),
+            current=current,
+            allowed_from=allowed,
         )
     return target

@@ -12,6 +12,7 @@ from halfsky_common.auth import visible_to
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
+from halfsky_common.periods import parse_field
 from halfsky_common.problems import Problem
 from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.figures import service
@@ -21,7 +22,6 @@ from halfsky_indicators.idempotency import run_idempotent
 from halfsky_indicators.indicators.models import Indicator
 from halfsky_indicators.indicators.service import get_by_code as indicator_by_code
 from halfsky_indicators.orgtree.service import resolve
-from halfsky_indicators.periods import parse_field
 
 router = APIRouter(prefix="/reported-figures", tags=["reported figures"])
 
@@ -62,7 +62,7 @@ async def list_figures(
         stmt = stmt.where(col(ReportedFigure.org_path).startswith(await resolve(session, org)))
     if period:
         p = parse_field(period)
-        stmt = stmt.where(col(ReportedFigure.period_start) >= p.start, col(ReportedFigure.period_end) <= p.end)
+        stmt = stmt.where(col(ReportedFigure.period_start) >= p.start, col(ReportedFigure.period_end) <= p.last)
     rows, next_cursor, has_more, _ = await paginate(
         session,
         stmt,

@@ -7,13 +7,13 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common.audit import utcnow
+from halfsky_common.periods import Period
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.figures.models import ReportedFigure
 from halfsky_indicators.figures.schemas import FigureCreate, FigurePublic
 from halfsky_indicators.indicators.models import Indicator, Kind
 from halfsky_indicators.numbers import plain, rounded
-from halfsky_indicators.periods import Period
 
 
 def decimals_of(value: Decimal) -> int:
@@ -89,7 +89,7 @@ async def add_figure(
         org_path=org_path,
         period=period.code,
         period_start=period.start,
-        period_end=period.end,
+        period_end=period.last,
         numerator=body.numerator,
         denominator=body.denominator,
         stated_value=body.stated_value,

@@ -7,8 +7,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from halfsky_common.orgpaths import code_of
 from halfsky_indicators.orglabels.models import OrgLabel
-from halfsky_indicators.orgpaths import code_of
 
 
 async def names_for(session: AsyncSession, paths: Iterable[str]) -> dict[str, str]:

@@ -15,9 +15,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from halfsky_common import orgpaths
 from halfsky_common.audit import utcnow
+from halfsky_common.orgpaths import CODE_LENGTHS
 from halfsky_common.problems import Problem, field_error
-from halfsky_indicators.orgpaths import CODE_LENGTHS, parse
+from halfsky_indicators.orgpaths import parse
 from halfsky_indicators.orgtree.models import OrgUnitPlace
 
 
@@ -95,10 +97,9 @@ async def resolve(session: AsyncSession, org: str, field: str = "org") -> str:
 async def record_move(session: AsyncSession, from_path: str, to_path: str) -> None:
     """After a move re-pathed the rows (this table's too): the moved unit and each unit above it, at their paths in
     the tree now. Applying the same move again writes the same rows."""
-    segments = to_path.strip("/").split("/")
+    codes = orgpaths.segments(to_path)
     rows = [
-        {"code": code, "org_path": "/" + "".join(f"{s}/" for s in segments[: n + 1]), "placed_at": utcnow()}
-        for n, code in enumerate(segments)
+        {"code": code, "org_path": orgpaths.join(codes[: n + 1]), "placed_at": utcnow()} for n, code in enumerate(codes)
     ]
     stmt = insert(OrgUnitPlace).values(rows)
     await session.execute(

@@ -13,6 +13,8 @@ from sqlmodel import col
 
 from halfsky_common.audit import utcnow
 from halfsky_common.auth import Principal
+from halfsky_common.orgpaths import path_from_code
+from halfsky_common.periods import parse
 from halfsky_indicators.analytics import table as analytics_table
 from halfsky_indicators.assessments.models import Assessment
 from halfsky_indicators.datasets.models import DataSetOrgUnit
@@ -25,8 +27,6 @@ from halfsky_indicators.figures.schemas import FigureCreate
 from halfsky_indicators.figures.service import add_figure
 from halfsky_indicators.indicators.service import get_by_code as indicator
 from halfsky_indicators.orglabels.service import store as store_labels
-from halfsky_indicators.orgpaths import path_from_code
-from halfsky_indicators.periods import parse
 
 TIANHE = "五山 员村 车陂 沙河 石牌 沙东 天河南 林和 兴华 棠下 天园 猎德 冼村 元岗 黄村 长兴 龙洞 凤凰 前进 珠吉 新塘"
 TIANHE_CODES = [1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
@@ -163,7 +163,7 @@ async def _reports(session: AsyncSession, reports: list[tuple[str, str, str, Rep
             "org_path": org,
             "period": period,
             "period_start": p.start,
-            "period_end": p.end,
+            "period_end": p.last,
             "status": status,
             "comment": "",
             "return_reason": "应服人数与摸底登记不符，请核实" if status == ReportStatus.returned else "",
@@ -251,7 +251,7 @@ async def _culture(session: AsyncSession, actor: Principal) -> int:
             "org_path": path_from_code(f"440106001{i + 1:03d}"),
             "period": p.code,
             "period_start": p.start,
-            "period_end": p.end,
+            "period_end": p.last,
             "status": None,
             "answers": {k: v if isinstance(v, bool) else str(v) for k, v in answers.items()},
             "results": results,

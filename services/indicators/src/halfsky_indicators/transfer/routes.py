@@ -12,11 +12,11 @@ from pydantic import BaseModel
 
 from halfsky_common.db import Session
 from halfsky_common.offloop import abandonable
+from halfsky_common.periods import parse_field
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.access import DataEditor, DataReader, audit, ensure_in_region
 from halfsky_indicators.entry.values import write_values
 from halfsky_indicators.orgtree.service import resolve
-from halfsky_indicators.periods import parse_field
 from halfsky_indicators.transfer import service
 
 router = APIRouter(tags=["import and export"])
@@ -87,7 +87,7 @@ async def export_values(
         session,
         org_path=org_path,
         period_start=p.start if p else None,
-        period_end=p.end if p else None,
+        period_end=p.last if p else None,
         element_codes=codes,
         source=source,
     )

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from halfsky_common.auth import Principal
 from halfsky_common.offloop import Work
+from halfsky_common.orgpaths import code_of
 from halfsky_common.problems import Problem, field_error
 from halfsky_common.spreadsheet import safe_cell
 from halfsky_common.tabular import Stop, TableLimits, read_table
@@ -22,7 +23,6 @@ from halfsky_indicators.elements.models import DataElement, Source
 from halfsky_indicators.entry.models import DataValue
 from halfsky_indicators.entry.values import NewValue, check_value, locked_keys
 from halfsky_indicators.numbers import plain
-from halfsky_indicators.orgpaths import code_of
 from halfsky_indicators.orgtree.service import resolve_all
 from halfsky_indicators.periods import reporting
 

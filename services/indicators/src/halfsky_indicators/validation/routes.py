@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
+from halfsky_common.periods import parse_field
 from halfsky_indicators.access import Anyone, CatalogueEditor, DataReader, audit, ensure_in_region, ensure_may_change
 from halfsky_indicators.datasets.service import get_by_code as data_set_by_code
 from halfsky_indicators.idempotency import run_idempotent
 from halfsky_indicators.orgtree.service import resolve
-from halfsky_indicators.periods import parse_field
 from halfsky_indicators.validation import service
 from halfsky_indicators.validation.models import ValidationRule
 from halfsky_indicators.validation.schemas import RuleCreate, RulePublic, RuleUpdate, ValidationReport

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from halfsky_common.audit import utcnow
+from halfsky_common.periods import Period, parse, previous
 from halfsky_common.problems import Problem, field_error
 from halfsky_indicators.base import row_dict
 from halfsky_indicators.datasets.models import DataSet
@@ -25,7 +26,6 @@ from halfsky_indicators.elements.service import by_codes, element_codes
 from halfsky_indicators.entry.models import DataSetReport, DataValue
 from halfsky_indicators.entry.schemas import Violation
 from halfsky_indicators.expressions import ExpressionError, Rule, compare, evaluate, parse_rule
-from halfsky_indicators.periods import Period, parse, previous
 from halfsky_indicators.validation.models import RuleKind, Severity, ValidationRule
 from halfsky_indicators.validation.schemas import RuleCreate, RulePublic, RuleUpdate, ValidationReport
 
@@ -255,7 +255,7 @@ async def report(
             col(DataValue.org_path).startswith(org_path),
             col(DataElement.code).in_(codes),
             col(DataValue.period_start) >= year_before.start,
-            col(DataValue.period_end) <= period.end,
+            col(DataValue.period_end) <= period.last,
         )
     )
     groups: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from halfsky_common.auth import Principal
+from halfsky_common.clock import today
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
@@ -24,7 +25,6 @@ from halfsky_projects.activities.schemas import (
 )
 from halfsky_projects.beneficiaries.models import Beneficiary
 from halfsky_projects.idempotency import run_idempotent
-from halfsky_projects.periods import today
 from halfsky_projects.plans.progress import refresh_flag
 from halfsky_projects.projects.models import ProjectStatus as S
 from halfsky_projects.projects.service import editable_project, get_project

@@ -5,13 +5,13 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from halfsky_common.clock import today
 from halfsky_common.db import Session
 from halfsky_projects.access import Manager, Reader
 from halfsky_projects.campaigns import service
 from halfsky_projects.campaigns.models import CampaignPhase, PhaseKind
 from halfsky_projects.campaigns.schemas import Campaign, LetterCreate, LetterPublic, PhasePublic, PhaseSet
 from halfsky_projects.idempotency import run_idempotent
-from halfsky_projects.periods import today
 from halfsky_projects.projects.models import ProjectStatus as S
 from halfsky_projects.projects.service import editable_project, get_project
 

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from halfsky_common.audit import record, utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.problems import Problem, field_error, illegal_transition
 from halfsky_projects.attachments.service import require
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.beneficiaries.service import check_in_dates
@@ -107,8 +107,10 @@ async def record_evaluation(
     """Record an evaluation with its report; the kind must fit the project's stage."""
     kind = EvaluationKind(data.kind)
     if project.status not in WHEN[kind]:
-        raise Problem(
-            409, f"A {kind} evaluation does not fit a project that is {project.status}.", status_now=project.status
+        raise illegal_transition(
+            f"A {kind} evaluation does not fit a project that is {project.status}.",
+            current=project.status,
+            allowed_from=WHEN[kind],
         )
     if kind != EvaluationKind.baseline:
         check_in_dates(project, data.conducted_on, "conducted_on")

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common.auth import Principal
+from halfsky_common.clock import today
 from halfsky_common.concurrency import set_etag
 from halfsky_common.db import Session
 from halfsky_common.pagination import Page, SortKey, paginate
@@ -19,7 +20,6 @@ from halfsky_projects.idempotency import run_idempotent
 from halfsky_projects.loans import service
 from halfsky_projects.loans.models import LoanStatus, MicroLoan
 from halfsky_projects.loans.schemas import GrantRequest, LoanCreate, LoanPublic, LoanStepName, StepPublic, StepRequest
-from halfsky_projects.periods import today
 from halfsky_projects.plans.progress import refresh_flag
 from halfsky_projects.projects.models import ProjectStatus as S
 from halfsky_projects.projects.service import editable_project, get_project

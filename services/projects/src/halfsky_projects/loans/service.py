@@ -9,8 +9,8 @@ from sqlmodel import col, select
 
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal, ensure_visible, visible_to
-from halfsky_common.problems import Problem, field_error
-from halfsky_projects.access import depth
+from halfsky_common.orgpaths import depth
+from halfsky_common.problems import Problem, field_error, illegal_transition
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.beneficiaries import service as beneficiaries
 from halfsky_projects.beneficiaries.models import Beneficiary, OutcomeKind
@@ -124,7 +124,9 @@ async def take_step(
         raise Problem(403, f"Only {', '.join(sorted(rule.roles))} may {step} a loan.")
     _check_level(actor, loan, level=rule.level, unit=rule.unit)
     if loan.status != rule.source:
-        raise Problem(409, f"A loan that is {loan.status} cannot be sent to {step}.", status_now=loan.status)
+        raise illegal_transition(
+            f"A loan that is {loan.status} cannot be sent to {step}.", current=loan.status, allowed_from=[rule.source]
+        )
     if not approve and not opinion.strip():
         raise Problem(422, "A refusal needs an opinion.", errors=[field_error("opinion", "required")])
     if step == "opinion" and not opinion.strip():
@@ -162,7 +164,11 @@ async def grant(
     """Record the disbursement of an endorsed loan; the borrower gets a 'loan' outcome for the amount."""
     _check_level(actor, loan, level=GRANT_MAX_LEVEL, unit="county federation or a higher unit", exact=False)
     if loan.status != GRANT_FROM:
-        raise Problem(409, f"Only endorsed loans are granted; this one is {loan.status}.", status_now=loan.status)
+        raise illegal_transition(
+            f"Only endorsed loans are granted; this one is {loan.status}.",
+            current=loan.status,
+            allowed_from=[GRANT_FROM],
+        )
     if data.granted_on < loan.applied_on:
         raise Problem(422, "Granted before it was applied for.", errors=[field_error("granted_on", "too early")])
     if data.amount_fen > loan.amount_fen:

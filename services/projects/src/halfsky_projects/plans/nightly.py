@@ -18,8 +18,8 @@ from sqlmodel import col
 from halfsky_common import background
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
+from halfsky_common.clock import today
 from halfsky_projects.base import AuditEntry
-from halfsky_projects.periods import today
 from halfsky_projects.plans.progress import TRACKED, refresh_flag
 from halfsky_projects.projects.models import Project
 

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from halfsky_common.audit import record
+from halfsky_common.clock import today
 from halfsky_common.concurrency import check_if_match, set_etag
 from halfsky_common.db import Session
 from halfsky_projects.access import Leader, Manager, Reader
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.idempotency import run_idempotent
 from halfsky_projects.measures import records_exist
-from halfsky_projects.periods import today
 from halfsky_projects.plans import progress, service
 from halfsky_projects.plans.schemas import (
     Plan,

@@ -8,6 +8,7 @@ from sqlmodel import col, func, select
 
 from halfsky_common.audit import record
 from halfsky_common.auth import Principal
+from halfsky_common.periods import PeriodType
 from halfsky_common.problems import Problem, field_error
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.measures import record_based
@@ -16,6 +17,8 @@ from halfsky_projects.plans.models import ReportedActual, Target
 from halfsky_projects.plans.schemas import PlanWarning, ReportedActualCreate, TargetCreate, TargetUpdate
 from halfsky_projects.projects.models import Project
 
+# The names the plan warnings have always used (`granularity` in the API) for the common period types.
+GRANULARITY = {PeriodType.half_year: "half", PeriodType.quarter: "quarter", PeriodType.month: "month"}
 GRANULARITY_NAMES = {"half": "half-years", "quarter": "quarters", "month": "months"}
 
 
@@ -37,10 +40,10 @@ def plan_warnings(targets: list[Target]) -> list[PlanWarning]:
         if t.parent_id is not None or t.label:
             continue
         period = parse_period(t.period)
-        if period.kind == "year":
+        if period.type == PeriodType.year:
             years[(t.measure, period.start.year)] = t.value
         else:
-            parts[(t.measure, period.start.year, period.kind)][t.period] = t.value
+            parts[(t.measure, period.start.year, GRANULARITY[period.type])][t.period] = t.value
     warnings = []
     for (measure, year, kind), values in sorted(parts.items()):
         if (measure, year) not in years:
@@ -103,7 +106,7 @@ async def _check_parent(session: AsyncSession, *, project: Project, data: Target
 async def add_target(session: AsyncSession, *, actor: Principal, project: Project, data: TargetCreate) -> Target:
     """Set a target for a measure and period; the same measure, period and label only once."""
     period = parse_period(data.period)
-    if period.end < project.start_date or period.start > project.end_date:
+    if period.last < project.start_date or period.start > project.end_date:
         raise Problem(422, "The period lies outside the project's dates.", errors=[field_error("period", "outside")])
     await _check_parent(session, project=project, data=data)
     duplicate = await session.execute(
@@ -121,7 +124,7 @@ async def add_target(session: AsyncSession, *, actor: Principal, project: Projec
         measure=data.measure,
         period=data.period,
         period_start=period.start,
-        period_end=period.end,
+        period_end=period.last,
         parent_id=data.parent_id,
         label=data.label,
         value=data.value,

@@ -12,10 +12,10 @@ from sqlmodel import col, select
 
 from halfsky_common.audit import record, utcnow
 from halfsky_common.auth import Principal, ensure_visible, visible_to
-from halfsky_common.problems import Problem, field_error
-from halfsky_projects.access import leaf_code
+from halfsky_common.clock import shanghai_year
+from halfsky_common.orgpaths import code_of
+from halfsky_common.problems import Problem, field_error, illegal_transition
 from halfsky_projects.base import AuditEntry
-from halfsky_projects.periods import shanghai_year
 from halfsky_projects.projects import guards
 from halfsky_projects.projects.models import Project, ProjectCounter, ProjectEvent, ProjectReview, ProjectStatus
 from halfsky_projects.projects.schemas import ProjectCreate, ProjectUpdate, ReviewCreate
@@ -45,7 +45,7 @@ def _check_in_region(user: Principal, org_path: str, field: str) -> None:
 
 async def next_code(session: AsyncSession, *, org_path: str, year: int) -> str:
     """The next project code of a unit and year, e.g. XM-440106-2026-0007 (an atomic upsert: no gaps, no twins)."""
-    code = leaf_code(org_path)
+    code = code_of(org_path)
     stmt = (
         insert(ProjectCounter)
         .values(org_code=code, year=year, last=1)
@@ -105,11 +105,10 @@ async def editable_project(
     """A project the caller may add records to: in region and in one of `statuses`, locked for the update."""
     project = await get_project(session, user=user, project_id=project_id, lock=True)
     if project.status not in statuses:
-        raise Problem(
-            409,
+        raise illegal_transition(
             f"{what} cannot be changed while the project is {project.status}.",
-            status_now=project.status,
-            allowed_statuses=sorted(statuses),
+            current=project.status,
+            allowed_from=statuses,
         )
     return project
 
@@ -194,11 +193,10 @@ async def transition(session: AsyncSession, *, actor: Principal, project: Projec
     if "admin" not in actor.roles and not move.roles & actor.roles:
         raise Problem(403, f"Only {', '.join(sorted(move.roles))} may {action} a project.")
     if project.status not in move.sources:
-        raise Problem(
-            409,
+        raise illegal_transition(
             f"A project that is {project.status} cannot be sent to {action}.",
-            status_now=project.status,
-            allowed_from=sorted(move.sources),
+            current=project.status,
+            allowed_from=move.sources,
         )
     if move.needs_reason and not reason.strip():
         raise Problem(422, f"{action} needs a reason.", errors=[field_error("reason", "required")])
@@ -254,7 +252,11 @@ async def timeline(session: AsyncSession, *, project: Project) -> list[ProjectEv
 async def add_review(session: AsyncSession, *, actor: Principal, project: Project, data: ReviewCreate) -> ProjectReview:
     """A reviewer's opinion and score (论证), once per reviewer, only while under review."""
     if project.status != ProjectStatus.under_review:
-        raise Problem(409, "Reviews are taken only while the project is under review.", status_now=project.status)
+        raise illegal_transition(
+            "Reviews are taken only while the project is under review.",
+            current=project.status,
+            allowed_from=[ProjectStatus.under_review],
+        )
     exists = await session.execute(
         select(func.count()).where(ProjectReview.project_id == project.id, ProjectReview.reviewer_id == actor.id)
     )
@@ -294,7 +296,11 @@ async def mark_brand(
 ) -> Project:
     """Mark a closed project as a brand project (品牌项目)."""
     if project.status != ProjectStatus.closed:
-        raise Problem(409, "Only closed projects can become brand projects.", status_now=project.status)
+        raise illegal_transition(
+            "Only closed projects can become brand projects.",
+            current=project.status,
+            allowed_from=[ProjectStatus.closed],
+        )
     project.is_brand = True
     project.brand_name = brand_name
     project.brand_level = level

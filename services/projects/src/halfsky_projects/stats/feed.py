@@ -7,9 +7,9 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from halfsky_common.periods import Period
 from halfsky_projects.measures import Measure, Scope, actual_rows
 from halfsky_projects.money.models import BudgetLine, Expenditure
-from halfsky_projects.periods import Period
 from halfsky_projects.projects.models import Project, ProjectEvent, ProjectStatus
 
 RECORD_MEASURES = (
@@ -39,11 +39,11 @@ async def feed_values(session: AsyncSession, *, region: str, period: Period) -> 
     values: dict[tuple[str, str], int] = defaultdict(int)
     for measure in RECORD_MEASURES:
         rows = await actual_rows(
-            session, measure=measure, start=period.start, end=period.end, scope=Scope(region=region)
+            session, measure=measure, start=period.start, end=period.last, scope=Scope(region=region)
         )
         for _, org_path, value in rows:
             values[(org_path, measure)] += value
-    start_utc, end_utc = period.start_utc(), period.end_utc()
+    start_utc, end_utc = period.start_at, period.end_at
     for name, status in (("projects_approved", ProjectStatus.approved), ("projects_closed", ProjectStatus.closed)):
         stmt = (
             select(ProjectEvent.org_path, func.count(func.distinct(ProjectEvent.project_id)))
@@ -74,7 +74,7 @@ async def feed_values(session: AsyncSession, *, region: str, period: Period) -> 
     spent = (
         select(Expenditure.org_path, func.sum(Expenditure.amount_fen))
         .where(
-            col(Expenditure.spent_on).between(period.start, period.end), col(Expenditure.org_path).startswith(region)
+            col(Expenditure.spent_on).between(period.start, period.last), col(Expenditure.org_path).startswith(region)
         )
         .group_by(col(Expenditure.org_path))
     )
@@ -85,7 +85,7 @@ async def feed_values(session: AsyncSession, *, region: str, period: Period) -> 
         .join(BudgetLine, col(BudgetLine.project_id) == col(Project.id))
         .where(
             col(Project.approved_at) < end_utc,
-            col(Project.start_date) <= period.end,
+            col(Project.start_date) <= period.last,
             col(Project.end_date) >= period.start,
             col(Project.org_path).startswith(region),
         )

@@ -7,10 +7,10 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from halfsky_projects.access import depth
+from halfsky_common.orgpaths import at_most, depth
+from halfsky_common.periods import Period, PeriodType, contained
 from halfsky_projects.money.models import BudgetLine, Expenditure
 from halfsky_projects.money.service import rate
-from halfsky_projects.periods import Period, parse_period
 from halfsky_projects.projects.models import Project
 from halfsky_projects.stats.feed import FEED_MEASURES, feed_values
 from halfsky_projects.stats.schemas import GroupCount, MeasureValue, PeriodMeasures, Stats, UnitMeasures
@@ -18,12 +18,10 @@ from halfsky_projects.stats.schemas import GroupCount, MeasureValue, PeriodMeasu
 
 def sub_periods(period: Period) -> list[Period]:
     """Quarters of a year or half-year, months of a quarter, nothing below a month."""
-    year = period.start.year
-    if period.kind in {"year", "half"}:
-        quarters = [parse_period(f"{year}Q{q}") for q in range(1, 5)]
-        return [q for q in quarters if period.contains(q)]
-    if period.kind == "quarter":
-        return [parse_period(f"{year}{m:02d}") for m in range(period.start.month, period.end.month + 1)]
+    if period.type in {PeriodType.year, PeriodType.half_year}:
+        return contained(period, PeriodType.quarter)
+    if period.type == PeriodType.quarter:
+        return contained(period, PeriodType.month)
     return []
 
 
@@ -38,8 +36,7 @@ def _by_unit(values: dict[tuple[str, str], int], scope: str) -> list[UnitMeasure
     level = depth(scope) + 1
     units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for (org_path, measure), value in values.items():
-        parts = [p for p in org_path.split("/") if p][:level]
-        units["/" + "/".join(parts) + "/"][measure] += value
+        units[at_most(org_path, level)][measure] += value
     return [
         UnitMeasures(org_path=unit, measures=[MeasureValue(measure=m, value=v) for m, v in sorted(ms.items())])
         for unit, ms in sorted(units.items())
@@ -50,7 +47,7 @@ async def stats(session: AsyncSession, *, scope: str, period: Period) -> Stats:
     """Everything the statistics page shows for a region and period."""
     overlapping = (
         col(Project.org_path).startswith(scope),
-        col(Project.start_date) <= period.end,
+        col(Project.start_date) <= period.last,
         col(Project.end_date) >= period.start,
     )
     budget_sq = (
@@ -60,7 +57,7 @@ async def stats(session: AsyncSession, *, scope: str, period: Period) -> Stats:
     )
     spent_sq = (
         select(Expenditure.project_id, func.sum(Expenditure.amount_fen).label("fen"))
-        .where(col(Expenditure.spent_on).between(period.start, period.end))
+        .where(col(Expenditure.spent_on).between(period.start, period.last))
         .group_by(col(Expenditure.project_id))
         .subquery()
     )
@@ -97,7 +94,7 @@ async def stats(session: AsyncSession, *, scope: str, period: Period) -> Stats:
         await session.execute(
             select(func.coalesce(func.sum(Expenditure.amount_fen), 0))
             .join(Project, col(Project.id) == col(Expenditure.project_id))
-            .where(*overlapping, col(Expenditure.spent_on) <= period.end)
+            .where(*overlapping, col(Expenditure.spent_on) <= period.last)
         )
     ).scalar_one()
     values = await feed_values(session, region=scope, period=period)

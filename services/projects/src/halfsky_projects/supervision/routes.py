@@ -6,12 +6,12 @@ from datetime import date
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from halfsky_common.clock import today
 from halfsky_common.concurrency import set_etag
 from halfsky_common.db import Session
 from halfsky_projects.access import Leader, Manager, Reader
 from halfsky_projects.http import optional_if_match
 from halfsky_projects.idempotency import run_idempotent
-from halfsky_projects.periods import today
 from halfsky_projects.projects.models import ProjectStatus as S
 from halfsky_projects.projects.service import editable_project, get_project
 from halfsky_projects.supervision import service

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from halfsky_common.audit import record, utcnow
 from halfsky_common.auth import Principal
-from halfsky_common.problems import Problem, field_error
+from halfsky_common.problems import Problem, field_error, illegal_transition
 from halfsky_projects.base import AuditEntry
 from halfsky_projects.projects.models import Project
 from halfsky_projects.supervision.models import Rectification, RectificationStatus, SupervisionVisit
@@ -72,7 +72,9 @@ async def answer(
 ) -> Rectification:
     """The project's answer to a rectification (again after a rejected one)."""
     if row.status != RectificationStatus.open:
-        raise Problem(409, f"This rectification is {row.status}.", status_now=row.status)
+        raise illegal_transition(
+            f"This rectification is {row.status}.", current=row.status, allowed_from=[RectificationStatus.open]
+        )
     row.status, row.response = RectificationStatus.answered, response
     row.responded_by, row.responded_at = actor.name or actor.id, utcnow()
     row.version += 1
@@ -102,7 +104,9 @@ async def review(
     if "admin" not in actor.roles and not found.supervisor_org_path.startswith(actor.org_path):
         raise Problem(403, "The answer is reviewed by the unit that made the visit, or one above it.")
     if row.status != RectificationStatus.answered:
-        raise Problem(409, f"This rectification is {row.status}.", status_now=row.status)
+        raise illegal_transition(
+            f"This rectification is {row.status}.", current=row.status, allowed_from=[RectificationStatus.answered]
+        )
     if not accept and not comment.strip():
         raise Problem(422, "Say what is still missing.", errors=[field_error("comment", "required")])
     row.status = RectificationStatus.accepted if accept else RectificationStatus.open
