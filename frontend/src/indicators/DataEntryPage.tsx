@@ -1,7 +1,7 @@
 /** Data entry: one data set × org unit × period as a grid; save, submit (上报), and approve or return (审核). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import type { components } from "../api/gen/indicators";
@@ -90,11 +90,15 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
   const [warnings, setWarnings] = useState<Violation[]>([]);
   const [returning, setReturning] = useState<"return" | "reopen" | null>(null);
 
-  useEffect(() => {
+  // The grid starts from each version of the form the server sends (first load, and the refetch after a save or a
+  // transition): adjusted while rendering rather than in an effect, so no render shows the previous version's values.
+  const [shown, setShown] = useState<ReportForm | undefined>(undefined);
+  if (form.data !== shown) {
+    setShown(form.data);
     if (form.data) {
       setEntries(Object.fromEntries(form.data.values.map((v) => [v.element, { value: plain(v.value), comment: v.comment ?? "" }])));
     }
-  }, [form.data]);
+  }
 
   const done = (text: string) => (result: { report?: unknown; warnings?: Violation[] } | ReportForm) => {
     if ("warnings" in result && result.warnings) setWarnings(result.warnings);
