@@ -24,7 +24,10 @@ export default defineConfig(
   {
     rules: {
       // `_`-prefixed names mark a value kept on purpose (a destructured field left out of a rest, a callback's slot).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
     },
   },
   prettier,
