@@ -8,14 +8,14 @@ COMPONENTS := services/common gateway services/cases services/projects services/
 PYPROJECTS := $(addsuffix /pyproject.toml,$(COMPONENTS))
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend frontend-test browser-deps browser-test clean-data bench audit-check fuzz
+.PHONY: help install run test lint fmt typecheck pytest migrate demo-data frontend-deps frontend frontend-lint frontend-test browser-deps browser-test clean-data bench audit-check fuzz
 
 help:
 	@echo "make run        start database, services, gateway and SPA at http://127.0.0.1:8000/"
 	@echo "make test       install what is needed, then lint, type-check and run every test"
 	@echo "make demo-data  load the demo region tree and demo users into a running database"
 	@echo "make migrate    apply every component's migrations"
-	@echo "make fmt        format the Python code"
+	@echo "make fmt        format the Python and TypeScript code"
 	@echo "make bench      province-scale data and load runs (BENCH_SCALE=0.05 for a quick one); see bench/README.md"
 	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
 	@echo "make fuzz       schemathesis at length against every service through the gateway (~15 minutes)"
@@ -28,9 +28,12 @@ $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# The SPA: npm ci (when the lock changed), API types regenerated from the live OpenAPI documents, type-check, build.
-frontend: install
+# The SPA's node_modules: npm ci when the lock is newer than the last install (or there is none).
+frontend-deps:
 	cd frontend && { [ -d node_modules ] && [ node_modules/.stamp -nt package-lock.json ] || { npm ci --no-audit --no-fund && touch node_modules/.stamp; }; }
+
+# The SPA: its node_modules, API types regenerated from the live OpenAPI documents, type-check, build.
+frontend: install frontend-deps
 	cd frontend && ../$(PY) scripts/openapi.py && npm run --silent gen:api && npm run build
 
 frontend-test: frontend
@@ -53,13 +56,19 @@ migrate: install
 demo-data: install
 	$(PY) -c "from halfsky_gateway.stack import Stack; s = Stack(demo=True); s.start(); s.stop()"
 
-lint: install
+# Python (ruff) and the SPA (ESLint, Prettier: frontend/eslint.config.js, .prettierrc.json). .pre-commit-config.yaml
+# runs the same checks.
+lint: install frontend-lint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-fmt: install
+frontend-lint: frontend-deps
+	cd frontend && npm run --silent lint
+
+fmt: install frontend-deps
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	cd frontend && npm run --silent format
 
 typecheck: install
 	$(VENV)/bin/mypy services/common/src gateway/src services/cases/src services/projects/src services/indicators/src

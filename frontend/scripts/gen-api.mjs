@@ -4,5 +4,9 @@ import { readdirSync } from "node:fs";
 
 for (const file of readdirSync("openapi").filter((f) => f.endsWith(".json"))) {
   const name = file.replace(/\.json$/, "");
-  execFileSync("npx", ["openapi-typescript", `openapi/${file}`, "-o", `src/api/gen/${name}.ts`, "--default-non-nullable", "false"], { stdio: "inherit" });
+  execFileSync(
+    "npx",
+    ["openapi-typescript", `openapi/${file}`, "-o", `src/api/gen/${name}.ts`, "--default-non-nullable", "false"],
+    { stdio: "inherit" },
+  );
 }

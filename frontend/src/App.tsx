@@ -77,18 +77,102 @@ export function AppRoutes() {
         }
       >
         <Route index element={<Dashboard />} />
-        <Route path="admin/org-units" element={<Guard area="orgUnits"><OrgUnitsPage /></Guard>} />
-        <Route path="admin/users" element={<Guard area="users"><UsersPage /></Guard>} />
-        <Route path="admin/clients" element={<Guard area="clients"><ClientsPage /></Guard>} />
-        <Route path="cases" element={<Guard area="cases"><CaseListPage /></Guard>} />
-        <Route path="cases/new" element={<Guard area="caseIntake"><CaseIntakePage /></Guard>} />
-        <Route path="cases/:id" element={<Guard area="cases"><CaseDetailPage /></Guard>} />
-        <Route path="projects" element={<Guard area="projects"><ProjectListPage /></Guard>} />
-        <Route path="projects/new" element={<Guard area="projectEdit"><ProjectFormPage /></Guard>} />
-        <Route path="projects/:id" element={<Guard area="projects"><ProjectDetailPage /></Guard>} />
-        <Route path="indicators" element={<Guard area="indicators"><CataloguePage /></Guard>} />
-        <Route path="indicators/entry" element={<Guard area="dataEntry"><DataEntryPage /></Guard>} />
-        <Route path="indicators/analytics" element={<Guard area="indicators"><AnalyticsPage /></Guard>} />
+        <Route
+          path="admin/org-units"
+          element={
+            <Guard area="orgUnits">
+              <OrgUnitsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="admin/users"
+          element={
+            <Guard area="users">
+              <UsersPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="admin/clients"
+          element={
+            <Guard area="clients">
+              <ClientsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cases"
+          element={
+            <Guard area="cases">
+              <CaseListPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cases/new"
+          element={
+            <Guard area="caseIntake">
+              <CaseIntakePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="cases/:id"
+          element={
+            <Guard area="cases">
+              <CaseDetailPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="projects"
+          element={
+            <Guard area="projects">
+              <ProjectListPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="projects/new"
+          element={
+            <Guard area="projectEdit">
+              <ProjectFormPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="projects/:id"
+          element={
+            <Guard area="projects">
+              <ProjectDetailPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="indicators"
+          element={
+            <Guard area="indicators">
+              <CataloguePage />
+            </Guard>
+          }
+        />
+        <Route
+          path="indicators/entry"
+          element={
+            <Guard area="dataEntry">
+              <DataEntryPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="indicators/analytics"
+          element={
+            <Guard area="indicators">
+              <AnalyticsPage />
+            </Guard>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -100,10 +184,7 @@ function Localised({ children }: { children: ReactNode }) {
   const zh = i18n.language !== "en";
   dayjs.locale(zh ? "zh-cn" : "en");
   return (
-    <ConfigProvider
-      locale={zh ? zhCN : enUS}
-      theme={{ token: { colorPrimary: "#c0392b", borderRadius: 6 } }}
-    >
+    <ConfigProvider locale={zh ? zhCN : enUS} theme={{ token: { colorPrimary: "#c0392b", borderRadius: 6 } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

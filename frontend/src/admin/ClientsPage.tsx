@@ -17,7 +17,17 @@ type WithSecret = components["schemas"]["ClientWithSecret"];
 type Agency = components["schemas"]["ClientCreate"]["agency"];
 type Scope = components["schemas"]["ClientCreate"]["scopes"][number];
 
-const AGENCIES: NonNullable<Agency>[] = ["police", "court", "legal_aid", "shelter", "civil_affairs", "hospital", "school", "mobile_app", "other"];
+const AGENCIES: NonNullable<Agency>[] = [
+  "police",
+  "court",
+  "legal_aid",
+  "shelter",
+  "civil_affairs",
+  "hospital",
+  "school",
+  "mobile_app",
+  "other",
+];
 const SCOPES: Scope[] = ["cases:intake", "cases:referrals"];
 
 export default function ClientsPage() {
@@ -29,7 +39,8 @@ export default function ClientsPage() {
   const [secret, setSecret] = useState<WithSecret | null>(null);
   const clients = useQuery({ queryKey: ["clients"], queryFn: () => unwrap(gateway.GET("/api/clients")) });
   const rotate = useMutation({
-    mutationFn: (c: Client) => unwrap(gateway.POST("/api/clients/{client_id}/rotate-secret", { params: { path: { client_id: c.id } } })),
+    mutationFn: (c: Client) =>
+      unwrap(gateway.POST("/api/clients/{client_id}/rotate-secret", { params: { path: { client_id: c.id } } })),
     onSuccess: setSecret,
   });
   if (!me) return null;
@@ -55,10 +66,26 @@ export default function ClientsPage() {
         scroll={{ x: 800 }}
         columns={[
           { title: t("clients.name"), dataIndex: "name" },
-          { title: t("clients.clientId"), dataIndex: "client_id", render: (v: string) => <Typography.Text code copyable>{v}</Typography.Text> },
+          {
+            title: t("clients.clientId"),
+            dataIndex: "client_id",
+            render: (v: string) => (
+              <Typography.Text code copyable>
+                {v}
+              </Typography.Text>
+            ),
+          },
           { title: t("clients.agency"), dataIndex: "agency", render: (a: string) => t(`clients.agencies.${a}`) },
-          { title: t("clients.scopes"), dataIndex: "scopes", render: (s: string[]) => s.map((x) => <Tag key={x}>{t(`clients.scopeNames.${x}`)}</Tag>) },
-          { title: t("common.status"), render: (_, c) => (c.disabled ? <Tag>{t("clients.disabled")}</Tag> : <Tag color="green">{t("users.enabled")}</Tag>) },
+          {
+            title: t("clients.scopes"),
+            dataIndex: "scopes",
+            render: (s: string[]) => s.map((x) => <Tag key={x}>{t(`clients.scopeNames.${x}`)}</Tag>),
+          },
+          {
+            title: t("common.status"),
+            render: (_, c) =>
+              c.disabled ? <Tag>{t("clients.disabled")}</Tag> : <Tag color="green">{t("users.enabled")}</Tag>,
+          },
           { title: t("common.createdAt"), render: (_, c) => formatDateTime(c.created_at) },
           {
             title: t("common.actions"),
@@ -70,7 +97,13 @@ export default function ClientsPage() {
                 <Button
                   type="link"
                   size="small"
-                  onClick={() => modal.confirm({ title: t("clients.rotate"), content: t("clients.rotateConfirm"), onOk: () => rotate.mutate(c) })}
+                  onClick={() =>
+                    modal.confirm({
+                      title: t("clients.rotate"),
+                      content: t("clients.rotateConfirm"),
+                      onOk: () => rotate.mutate(c),
+                    })
+                  }
                 >
                   {t("clients.rotate")}
                 </Button>
@@ -93,13 +126,25 @@ export default function ClientsPage() {
         />
       )}
       {secret && (
-        <Modal open title={t("clients.secretTitle")} onOk={() => setSecret(null)} onCancel={() => setSecret(null)} cancelButtonProps={{ style: { display: "none" } }}>
+        <Modal
+          open
+          title={t("clients.secretTitle")}
+          onOk={() => setSecret(null)}
+          onCancel={() => setSecret(null)}
+          cancelButtonProps={{ style: { display: "none" } }}
+        >
           <Alert type="warning" showIcon title={t("clients.secretHint")} style={{ marginBottom: 12 }} />
           <p>
-            {t("clients.clientId")}: <Typography.Text code copyable>{secret.client_id}</Typography.Text>
+            {t("clients.clientId")}:{" "}
+            <Typography.Text code copyable>
+              {secret.client_id}
+            </Typography.Text>
           </p>
           <p>
-            client_secret: <Typography.Text code copyable data-testid="client-secret">{secret.client_secret}</Typography.Text>
+            client_secret:{" "}
+            <Typography.Text code copyable data-testid="client-secret">
+              {secret.client_secret}
+            </Typography.Text>
           </p>
         </Modal>
       )}
@@ -145,7 +190,14 @@ function ClientForm({
     onError: (e) => applyFieldErrors(form, e),
   });
   return (
-    <Modal open title={client ? client.name : t("clients.create")} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} okText={t("common.save")}>
+    <Modal
+      open
+      title={client ? client.name : t("clients.create")}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={save.isPending}
+      okText={t("common.save")}
+    >
       <ErrorAlert error={save.error} form={form} />
       <Form
         form={form}
@@ -158,7 +210,10 @@ function ClientForm({
           <Input maxLength={100} />
         </Form.Item>
         <Form.Item label={t("clients.agency")} name="agency">
-          <Select disabled={!!client} options={AGENCIES.map((a) => ({ value: a, label: t(`clients.agencies.${a}`) }))} />
+          <Select
+            disabled={!!client}
+            options={AGENCIES.map((a) => ({ value: a, label: t(`clients.agencies.${a}`) }))}
+          />
         </Form.Item>
         <Form.Item label={t("clients.scopes")} name="scopes" rules={[{ required: true, type: "array", min: 1 }]}>
           <Select mode="multiple" options={scopeOptions} />

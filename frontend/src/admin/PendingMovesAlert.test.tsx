@@ -30,7 +30,8 @@ function fakeGateway(answers: OrgMove[][]) {
   vi.stubGlobal("fetch", async (request: Request) => {
     const url = new URL(request.url);
     calls.push(`${url.pathname}${url.search}`);
-    const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
+    const json = (body: unknown) =>
+      new Response(JSON.stringify(body), { headers: { "Content-Type": "application/json" } });
     if (url.pathname === "/api/org-units/moves") {
       const n = calls.filter((c) => c.startsWith("/api/org-units/moves")).length;
       return json(answers[Math.min(n, answers.length) - 1]);
@@ -44,7 +45,10 @@ function fakeGateway(answers: OrgMove[][]) {
   return calls;
 }
 
-function renderAlert(pollMs?: number, client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } })) {
+function renderAlert(
+  pollMs?: number,
+  client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } }),
+) {
   // staleTime as the app's makeQueryClient sets it
   render(
     <QueryClientProvider client={client}>

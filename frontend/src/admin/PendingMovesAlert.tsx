@@ -67,7 +67,11 @@ export function PendingMovesAlert({ pollMs = PENDING_MOVES_POLL_MS }: { pollMs?:
               return (
                 <li key={m.id} title={`${m.from_path} → ${m.to_path}`}>
                   <Typography.Text strong>
-                    {t("orgUnits.moveSync.move", { unit: unitLabel(c.unit), from: parentLabel(c.from), to: parentLabel(c.to) })}
+                    {t("orgUnits.moveSync.move", {
+                      unit: unitLabel(c.unit),
+                      from: parentLabel(c.from),
+                      to: parentLabel(c.to),
+                    })}
                   </Typography.Text>
                   <div>
                     {[
@@ -81,7 +85,9 @@ export function PendingMovesAlert({ pollMs = PENDING_MOVES_POLL_MS }: { pollMs?:
                       .join(" · ")}
                   </div>
                   {m.last_error && (
-                    <Typography.Text type="secondary">{t("orgUnits.moveSync.lastError", { error: m.last_error })}</Typography.Text>
+                    <Typography.Text type="secondary">
+                      {t("orgUnits.moveSync.lastError", { error: m.last_error })}
+                    </Typography.Text>
                   )}
                 </li>
               );

@@ -51,15 +51,37 @@ export default function UsersPage() {
           )
         }
       />
-      <Form name="userFilters" layout="inline" style={{ marginBottom: 16, rowGap: 8 }} onFinish={(v: UserFilters) => setFilters(clean(v))}>
+      <Form
+        name="userFilters"
+        layout="inline"
+        style={{ marginBottom: 16, rowGap: 8 }}
+        onFinish={(v: UserFilters) => setFilters(clean(v))}
+      >
         <Form.Item name="q">
-          <Input.Search aria-label={t("users.searchPlaceholder")} placeholder={t("users.searchPlaceholder")} allowClear onSearch={(q) => setFilters((f) => clean({ ...f, q }))} />
+          <Input.Search
+            aria-label={t("users.searchPlaceholder")}
+            placeholder={t("users.searchPlaceholder")}
+            allowClear
+            onSearch={(q) => setFilters((f) => clean({ ...f, q }))}
+          />
         </Form.Item>
         <Form.Item name="role">
-          <Select aria-label={t("users.filterRole")} placeholder={t("users.filterRole")} allowClear options={roleOptions} style={{ width: 160 }} onChange={(role?: string) => setFilters((f) => clean({ ...f, role }))} />
+          <Select
+            aria-label={t("users.filterRole")}
+            placeholder={t("users.filterRole")}
+            allowClear
+            options={roleOptions}
+            style={{ width: 160 }}
+            onChange={(role?: string) => setFilters((f) => clean({ ...f, role }))}
+          />
         </Form.Item>
         <Form.Item name="org_unit_id" style={{ minWidth: 220 }}>
-          <OrgUnitPicker rootId={me.org_unit.id} allowClear placeholder={t("users.filterUnit")} onChange={(org_unit_id) => setFilters((f) => clean({ ...f, org_unit_id }))} />
+          <OrgUnitPicker
+            rootId={me.org_unit.id}
+            allowClear
+            placeholder={t("users.filterUnit")}
+            onChange={(org_unit_id) => setFilters((f) => clean({ ...f, org_unit_id }))}
+          />
         </Form.Item>
       </Form>
       <ErrorAlert error={users.error ?? unlock.error} onRetry={() => void users.refetch()} />
@@ -81,8 +103,14 @@ export default function UsersPage() {
             title: t("common.status"),
             render: (_, u) => (
               <Space size={4} wrap>
-                {u.disabled ? <Tag color="default">{t("users.disabled")}</Tag> : <Tag color="green">{t("users.enabled")}</Tag>}
-                {isLocked(u) && <Tag color="red">{t("users.lockedUntil", { time: formatDateTime(u.locked_until) })}</Tag>}
+                {u.disabled ? (
+                  <Tag color="default">{t("users.disabled")}</Tag>
+                ) : (
+                  <Tag color="green">{t("users.enabled")}</Tag>
+                )}
+                {isLocked(u) && (
+                  <Tag color="red">{t("users.lockedUntil", { time: formatDateTime(u.locked_until) })}</Tag>
+                )}
               </Space>
             ),
           },
@@ -158,13 +186,29 @@ interface UserValues {
 }
 
 /** Create (no `user`) or edit; the drawer stays open with field errors until the server accepts. */
-function UserForm({ user, rootId, onClose, onSaved }: { user?: User; rootId: string; onClose: () => void; onSaved: () => void }) {
+function UserForm({
+  user,
+  rootId,
+  onClose,
+  onSaved,
+}: {
+  user?: User;
+  rootId: string;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm<UserValues>();
   const save = useMutation({
     mutationFn: (v: UserValues) =>
       user
-        ? updateUser(user, { name: v.name, phone: v.phone ?? "", roles: v.roles as never, org_unit_id: v.org_unit_id, disabled: !!v.disabled })
+        ? updateUser(user, {
+            name: v.name,
+            phone: v.phone ?? "",
+            roles: v.roles as never,
+            org_unit_id: v.org_unit_id,
+            disabled: !!v.disabled,
+          })
         : createUser({ ...v, phone: v.phone ?? "", password: v.password ?? "", roles: v.roles as never }),
     onSuccess: onSaved,
     onError: (e) => applyFieldErrors(form, e),
@@ -189,12 +233,22 @@ function UserForm({ user, rootId, onClose, onSaved }: { user?: User; rootId: str
         onFinish={(v) => save.mutate(v)}
         initialValues={
           user
-            ? { name: user.name, phone: user.phone, roles: user.roles, org_unit_id: user.org_unit.id, disabled: user.disabled }
+            ? {
+                name: user.name,
+                phone: user.phone,
+                roles: user.roles,
+                org_unit_id: user.org_unit.id,
+                disabled: user.disabled,
+              }
             : { roles: [], org_unit_id: rootId }
         }
       >
         {!user && (
-          <Form.Item label={t("users.username")} name="username" rules={[{ required: true, min: 3, pattern: /^[A-Za-z0-9_.@-]+$/ }]}>
+          <Form.Item
+            label={t("users.username")}
+            name="username"
+            rules={[{ required: true, min: 3, pattern: /^[A-Za-z0-9_.@-]+$/ }]}
+          >
             <Input autoComplete="off" maxLength={64} />
           </Form.Item>
         )}
@@ -205,7 +259,12 @@ function UserForm({ user, rootId, onClose, onSaved }: { user?: User; rootId: str
           <Input maxLength={32} inputMode="tel" />
         </Form.Item>
         {!user && (
-          <Form.Item label={t("users.password")} name="password" extra={t("users.passwordHint")} rules={[{ required: true }]}>
+          <Form.Item
+            label={t("users.password")}
+            name="password"
+            extra={t("users.passwordHint")}
+            rules={[{ required: true }]}
+          >
             <Input.Password autoComplete="new-password" maxLength={128} />
           </Form.Item>
         )}
@@ -238,10 +297,21 @@ function ResetPasswordModal({ user, onClose }: { user: User; onClose: () => void
     onError: (e) => applyFieldErrors(form, e),
   });
   return (
-    <Modal open title={`${t("users.resetPassword")} · ${user.username}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={reset.isPending}>
+    <Modal
+      open
+      title={`${t("users.resetPassword")} · ${user.username}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={reset.isPending}
+    >
       <ErrorAlert error={reset.error} form={form} />
       <Form form={form} name="resetPassword" layout="vertical" onFinish={(v) => reset.mutate(v)}>
-        <Form.Item label={t("users.newPassword")} name="password" extra={t("users.passwordHint")} rules={[{ required: true }]}>
+        <Form.Item
+          label={t("users.newPassword")}
+          name="password"
+          extra={t("users.passwordHint")}
+          rules={[{ required: true }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>

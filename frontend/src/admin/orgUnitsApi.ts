@@ -24,7 +24,8 @@ export const fetchChildren = (parentId: string | null) =>
 export const fetchUnit = (id: string) =>
   unwrap(gateway.GET("/api/org-units/{unit_id}", { params: { path: { unit_id: id } } }));
 
-export const searchUnits = (q: string) => unwrap(gateway.GET("/api/org-units", { params: { query: { q, limit: 30 } } }));
+export const searchUnits = (q: string) =>
+  unwrap(gateway.GET("/api/org-units", { params: { query: { q, limit: 30 } } }));
 
 export const createUnit = (body: components["schemas"]["OrgUnitCreate"]) =>
   unwrap(gateway.POST("/api/org-units", { body }));

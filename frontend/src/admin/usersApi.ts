@@ -28,7 +28,9 @@ export const updateUser = (user: User, body: UserUpdate) =>
   );
 
 export const resetPassword = (user: User, password: string) =>
-  unwrap(gateway.POST("/api/users/{user_id}/reset-password", { params: { path: { user_id: user.id } }, body: { password } }));
+  unwrap(
+    gateway.POST("/api/users/{user_id}/reset-password", { params: { path: { user_id: user.id } }, body: { password } }),
+  );
 
 export const unlockUser = (user: User) =>
   unwrap(gateway.POST("/api/users/{user_id}/unlock", { params: { path: { user_id: user.id } } }));

@@ -4,7 +4,12 @@ import { asApiError, fieldPath, problemFrom } from "./problem";
 describe("problem documents", () => {
   it("reads detail and field errors from problem+json", async () => {
     const response = new Response(
-      JSON.stringify({ title: "Validation failed", status: 422, detail: "Invalid input: password", errors: [{ field: "password", message: "at least 10 characters" }] }),
+      JSON.stringify({
+        title: "Validation failed",
+        status: 422,
+        detail: "Invalid input: password",
+        errors: [{ field: "password", message: "at least 10 characters" }],
+      }),
       { status: 422, headers: { "Content-Type": "application/problem+json" } },
     );
     const error = await problemFrom(response);
@@ -15,7 +20,10 @@ describe("problem documents", () => {
 
   it("keeps the lockout time of a 423", async () => {
     const error = await problemFrom(
-      new Response(JSON.stringify({ status: 423, detail: "locked", code: "locked", locked_until: "2026-11-24T03:41:00+00:00" }), { status: 423 }),
+      new Response(
+        JSON.stringify({ status: 423, detail: "locked", code: "locked", locked_until: "2026-11-24T03:41:00+00:00" }),
+        { status: 423 },
+      ),
     );
     expect(error.problem.locked_until).toBe("2026-11-24T03:41:00+00:00");
   });
@@ -26,7 +34,9 @@ describe("problem documents", () => {
   });
 
   it("reads FastAPI's default validation list", async () => {
-    const error = await problemFrom(new Response(JSON.stringify({ detail: [{ loc: ["body", "name"], msg: "required" }] }), { status: 422 }));
+    const error = await problemFrom(
+      new Response(JSON.stringify({ detail: [{ loc: ["body", "name"], msg: "required" }] }), { status: 422 }),
+    );
     expect(error.fieldErrors).toEqual([{ field: "name", message: "required" }]);
   });
 

@@ -23,7 +23,9 @@ function fakeGateway() {
     calls.push(path);
     if (path === "/api/auth/login") {
       const body = (await request.json()) as { password: string };
-      return body.password === "right" ? json(200, issue()) : json(401, { detail: "The username or password is wrong." });
+      return body.password === "right"
+        ? json(200, issue())
+        : json(401, { detail: "The username or password is wrong." });
     }
     if (path === "/api/auth/refresh") {
       const { refresh_token } = (await request.json()) as { refresh_token: string };
@@ -75,7 +77,9 @@ describe("Session", () => {
     const s = new Session(gw.fetchImpl, memoryStorage());
     await s.login("li", "right");
     gw.valid.clear();
-    const response = await s.fetch(new Request("http://localhost/api/users", { method: "POST", body: '{"name":"林小燕"}' }));
+    const response = await s.fetch(
+      new Request("http://localhost/api/users", { method: "POST", body: '{"name":"林小燕"}' }),
+    );
     expect((await response.json()).body).toBe('{"name":"林小燕"}');
   });
 

@@ -165,7 +165,8 @@ export class Session {
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
     const response = await this.fetchImpl(request);
     if (response.status !== 401 || !token) return response;
-    const fresh = this.access !== token && this.access ? this.access : ((await this.refresh()) ?? (await this.waitForLogin()));
+    const fresh =
+      this.access !== token && this.access ? this.access : ((await this.refresh()) ?? (await this.waitForLogin()));
     retry.headers.set("Authorization", `Bearer ${fresh}`);
     return this.fetchImpl(retry);
   };

@@ -42,7 +42,10 @@ describe("LoginPage", () => {
   });
 
   it("says the password is wrong (or the account disabled) on a 401", async () => {
-    renderLogin(() => new Response(JSON.stringify({ status: 401, code: "invalid_credentials", detail: "wrong" }), { status: 401 }));
+    renderLogin(
+      () =>
+        new Response(JSON.stringify({ status: 401, code: "invalid_credentials", detail: "wrong" }), { status: 401 }),
+    );
     await signIn();
     expect(await screen.findByRole("alert")).toHaveTextContent("用户名或密码错误，或账号已停用");
   });

@@ -42,7 +42,16 @@ export default function LoginPage() {
           {t("app.name")}
         </Typography.Title>
         <Typography.Paragraph type="secondary">{t("auth.subtitle")}</Typography.Paragraph>
-        {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            role="alert"
+            title={error}
+            style={{ marginBottom: 16 }}
+            data-testid="login-error"
+          />
+        )}
         <Form layout="vertical" name="login" onFinish={submit} requiredMark={false}>
           <Form.Item
             label={t("auth.username")}
@@ -51,7 +60,11 @@ export default function LoginPage() {
           >
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
           </Form.Item>
-          <Form.Item label={t("auth.password")} name="password" rules={[{ required: true, message: t("auth.passwordRequired") }]}>
+          <Form.Item
+            label={t("auth.password")}
+            name="password"
+            rules={[{ required: true, message: t("auth.passwordRequired") }]}
+          >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block size="large" loading={busy}>

@@ -26,7 +26,14 @@ export function ReloginModal({ username }: { username: string }) {
   };
 
   return (
-    <Modal open title={t("auth.expiredTitle")} closable={false} mask={{ closable: false }} footer={null} keyboard={false}>
+    <Modal
+      open
+      title={t("auth.expiredTitle")}
+      closable={false}
+      mask={{ closable: false }}
+      footer={null}
+      keyboard={false}
+    >
       <p>{t("auth.expiredHint")}</p>
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 12 }} />}
       <Form layout="vertical" onFinish={submit} name="relogin">

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { menuEntries, menuItems, selectedKey } from "../layout/menu";
 import { can } from "./roles";
 
-const labels = (roles: string[]) =>
-  JSON.stringify(menuItems(menuEntries(i18n.t.bind(i18n)), roles));
+const labels = (roles: string[]) => JSON.stringify(menuItems(menuEntries(i18n.t.bind(i18n)), roles));
 
 describe("role-based menu", () => {
   it("shows a case worker cases but no administration, projects or indicators", () => {
@@ -22,7 +21,14 @@ describe("role-based menu", () => {
 
   it("gives admin everything, as require_roles does on the server", () => {
     const menu = labels(["admin"]);
-    for (const key of ["/admin/org-units", "/admin/users", "/admin/clients", "/cases", "/projects/new", "/indicators/entry"]) {
+    for (const key of [
+      "/admin/org-units",
+      "/admin/users",
+      "/admin/clients",
+      "/cases",
+      "/projects/new",
+      "/indicators/entry",
+    ]) {
       expect(menu).toContain(`"${key}"`);
     }
   });

@@ -1,7 +1,26 @@
 /** One case: its state and deadlines, parties (masked until revealed), the allowed next steps, and its records. */
 import { EyeOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Modal, Result, Row, Select, Space, Spin, Steps, Tag, Typography, type FormInstance } from "antd";
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Result,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Steps,
+  Tag,
+  Typography,
+  type FormInstance,
+} from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
@@ -65,7 +84,9 @@ export default function CaseDetailPage() {
           size="small"
           current={Math.max(0, MAIN_LINE.indexOf(c.status === "declined" ? "accepted" : c.status))}
           status={c.status === "declined" ? "error" : undefined}
-          items={MAIN_LINE.map((s) => ({ title: t(`cases.status.${c.status === "declined" && s === "accepted" ? "declined" : s}`) }))}
+          items={MAIN_LINE.map((s) => ({
+            title: t(`cases.status.${c.status === "declined" && s === "accepted" ? "declined" : s}`),
+          }))}
         />
       </Card>
       <Row gutter={[16, 16]}>
@@ -79,16 +100,20 @@ export default function CaseDetailPage() {
               <Descriptions.Item label={t("cases.receivedAt")}>{formatDateTime(c.received_at)}</Descriptions.Item>
               <Descriptions.Item label={t("cases.acceptDue")}>{formatDateTime(c.accept_due_at)}</Descriptions.Item>
               <Descriptions.Item label={t("cases.resolveDue")}>{formatDateTime(c.resolve_due_at)}</Descriptions.Item>
-              <Descriptions.Item label={t("cases.handler")}>
-                {c.handler_name || <AssignToMe c={c} />}
-              </Descriptions.Item>
+              <Descriptions.Item label={t("cases.handler")}>{c.handler_name || <AssignToMe c={c} />}</Descriptions.Item>
               {c.outcome && <Descriptions.Item label={t("cases.outcome")}>{c.outcome}</Descriptions.Item>}
               {c.resolution_type && (
-                <Descriptions.Item label={t("cases.resolutionType")}>{t(`cases.resolution.${c.resolution_type}`)}</Descriptions.Item>
+                <Descriptions.Item label={t("cases.resolutionType")}>
+                  {t(`cases.resolution.${c.resolution_type}`)}
+                </Descriptions.Item>
               )}
               {c.decline_reason && <Descriptions.Item label={t("cases.reason")}>{c.decline_reason}</Descriptions.Item>}
             </Descriptions>
-            {c.description && <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginTop: 8 }}>{c.description}</Typography.Paragraph>}
+            {c.description && (
+              <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginTop: 8 }}>
+                {c.description}
+              </Typography.Paragraph>
+            )}
           </Card>
         </Col>
         <Col xs={24} lg={10}>
@@ -116,7 +141,15 @@ function AssignToMe({ c }: { c: CaseDetail }) {
   );
 }
 
-function Parties({ c, revealed, onRevealed }: { c: CaseDetail; revealed: boolean; onRevealed: (c: CaseDetail) => void }) {
+function Parties({
+  c,
+  revealed,
+  onRevealed,
+}: {
+  c: CaseDetail;
+  revealed: boolean;
+  onRevealed: (c: CaseDetail) => void;
+}) {
   const { t } = useTranslation();
   const { me } = useAuth();
   const [asking, setAsking] = useState(false);
@@ -144,7 +177,10 @@ function Parties({ c, revealed, onRevealed }: { c: CaseDetail; revealed: boolean
     >
       {revealed && <Typography.Paragraph type="warning">{t("cases.revealed")}</Typography.Paragraph>}
       <div data-testid="parties">
-        {[{ person: c.victim, role: "victim", relationship: "" }, ...c.parties.filter((p) => p.person.id !== c.victim.id)].map((p) => (
+        {[
+          { person: c.victim, role: "victim", relationship: "" },
+          ...c.parties.filter((p) => p.person.id !== c.victim.id),
+        ].map((p) => (
           <Descriptions
             key={p.person.id}
             size="small"
@@ -162,7 +198,13 @@ function Parties({ c, revealed, onRevealed }: { c: CaseDetail; revealed: boolean
           </Descriptions>
         ))}
       </div>
-      <Modal open={asking} title={t("cases.reveal")} onCancel={() => setAsking(false)} onOk={() => form.submit()} confirmLoading={reveal.isPending}>
+      <Modal
+        open={asking}
+        title={t("cases.reveal")}
+        onCancel={() => setAsking(false)}
+        onOk={() => form.submit()}
+        confirmLoading={reveal.isPending}
+      >
         <ErrorAlert error={reveal.error} form={form} />
         <RevealReasonForm form={form} onReason={(reason) => reveal.mutate(reason)} />
       </Modal>
@@ -171,12 +213,22 @@ function Parties({ c, revealed, onRevealed }: { c: CaseDetail; revealed: boolean
 }
 
 /** Why she needs the full values: written to the access log; the service refuses fewer than REVEAL_REASON_MIN characters. */
-export function RevealReasonForm({ form, onReason }: { form: FormInstance<{ reason: string }>; onReason: (reason: string) => void }) {
+export function RevealReasonForm({
+  form,
+  onReason,
+}: {
+  form: FormInstance<{ reason: string }>;
+  onReason: (reason: string) => void;
+}) {
   const { t } = useTranslation();
   const rules = [
     { required: true, whitespace: true, max: 200 },
     // Trimmed as the service trims it, so "  核实 " is refused here rather than by the server.
-    { min: REVEAL_REASON_MIN, transform: (v?: string) => (v ?? "").trim(), message: t("cases.revealReasonMin", { count: REVEAL_REASON_MIN }) },
+    {
+      min: REVEAL_REASON_MIN,
+      transform: (v?: string) => (v ?? "").trim(),
+      message: t("cases.revealReasonMin", { count: REVEAL_REASON_MIN }),
+    },
   ];
   return (
     <Form form={form} name="reveal" layout="vertical" onFinish={(v) => onReason(v.reason.trim())}>
@@ -192,11 +244,17 @@ function NextSteps({ c }: { c: CaseDetail }) {
   const { t } = useTranslation();
   const [target, setTarget] = useState<Status | null>(null);
   const next = TRANSITIONS[c.status];
-  const label = (s: Status) => (s === "in_progress" && c.status !== "accepted" ? t("cases.to.reopen") : t(`cases.to.${s}`));
+  const label = (s: Status) =>
+    s === "in_progress" && c.status !== "accepted" ? t("cases.to.reopen") : t(`cases.to.${s}`);
   return (
     <Space wrap>
       {next.map((s) => (
-        <Button key={s} type={s === "declined" || label(s) === t("cases.to.reopen") ? "default" : "primary"} danger={s === "declined"} onClick={() => setTarget(s)}>
+        <Button
+          key={s}
+          type={s === "declined" || label(s) === t("cases.to.reopen") ? "default" : "primary"}
+          danger={s === "declined"}
+          onClick={() => setTarget(s)}
+        >
           {label(s)}
         </Button>
       ))}
@@ -205,7 +263,17 @@ function NextSteps({ c }: { c: CaseDetail }) {
   );
 }
 
-function TransitionModal({ c, target, title, onClose }: { c: CaseDetail; target: Status; title: string; onClose: () => void }) {
+function TransitionModal({
+  c,
+  target,
+  title,
+  onClose,
+}: {
+  c: CaseDetail;
+  target: Status;
+  title: string;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -222,7 +290,14 @@ function TransitionModal({ c, target, title, onClose }: { c: CaseDetail; target:
   });
   const reopen = target === "in_progress" && c.status !== "accepted";
   return (
-    <Modal open title={title} onCancel={onClose} onOk={() => form.submit()} confirmLoading={mutation.isPending} okText={t("common.confirm")}>
+    <Modal
+      open
+      title={title}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      confirmLoading={mutation.isPending}
+      okText={t("common.confirm")}
+    >
       <ErrorAlert error={mutation.error} form={form} />
       <Form form={form} name="transition" layout="vertical" onFinish={(v) => mutation.mutate(v)}>
         {(target === "declined" || reopen) && (

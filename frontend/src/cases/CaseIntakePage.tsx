@@ -1,7 +1,21 @@
 /** Intake (登记): channel, the woman concerned, respondents, category, description and the risk questionnaire. */
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Typography } from "antd";
+import {
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Typography,
+} from "antd";
 import type { Dayjs } from "dayjs";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -50,7 +64,9 @@ export function toCaseCreate(v: Values): CaseCreate {
     description: v.description ?? "",
     victim: toVictim(v.victim),
     complainant: { kind: v.complainant_kind },
-    respondents: (v.respondents ?? []).filter((r) => r?.name).map((r) => ({ person: { name: r.name }, relationship: r.relationship })),
+    respondents: (v.respondents ?? [])
+      .filter((r) => r?.name)
+      .map((r) => ({ person: { name: r.name }, relationship: r.relationship })),
     risk: { ...v.risk, notes: v.risk?.notes ?? "" },
   };
 }
@@ -85,7 +101,12 @@ export default function CaseIntakePage() {
         layout="vertical"
         scrollToFirstError
         onFinish={(v) => create.mutate(v)}
-        initialValues={{ channel: "hotline", complainant_kind: "victim", victim: { sex: "female", marital_status: "", id_type: "resident_id" }, risk: {} }}
+        initialValues={{
+          channel: "hotline",
+          complainant_kind: "victim",
+          victim: { sex: "female", marital_status: "", id_type: "resident_id" },
+          risk: {},
+        }}
       >
         <Row gutter={16}>
           <Col xs={24} lg={14}>
@@ -103,7 +124,11 @@ export default function CaseIntakePage() {
                 </Col>
               </Row>
               {(channel === "partner_referral" || channel === "petition") && (
-                <Form.Item label={t("cases.sourceAgency")} name="source_agency" rules={[{ required: true, whitespace: true }]}>
+                <Form.Item
+                  label={t("cases.sourceAgency")}
+                  name="source_agency"
+                  rules={[{ required: true, whitespace: true }]}
+                >
                   <Input maxLength={100} />
                 </Form.Item>
               )}
@@ -115,11 +140,18 @@ export default function CaseIntakePage() {
                 </Col>
                 <Col xs={24} sm={12}>
                   <Form.Item label={t("cases.secondaryCategories")} name="secondary_categories">
-                    <Select mode="multiple" options={CATEGORIES.map((c) => ({ value: c, label: t(`cases.category.${c}`) }))} />
+                    <Select
+                      mode="multiple"
+                      options={CATEGORIES.map((c) => ({ value: c, label: t(`cases.category.${c}`) }))}
+                    />
                   </Form.Item>
                 </Col>
               </Row>
-              <Form.Item label={t("cases.summary")} name="summary" rules={[{ required: true, whitespace: true, max: 200 }]}>
+              <Form.Item
+                label={t("cases.summary")}
+                name="summary"
+                rules={[{ required: true, whitespace: true, max: 200 }]}
+              >
                 <Input maxLength={200} showCount />
               </Form.Item>
               <Form.Item label={t("cases.description")} name="description">
@@ -129,7 +161,11 @@ export default function CaseIntakePage() {
             <Card size="small" title={t("cases.victimSection")} style={{ marginBottom: 16 }}>
               <Row gutter={12}>
                 <Col xs={24} sm={12}>
-                  <Form.Item label={t("cases.name")} name={["victim", "name"]} rules={[{ required: true, whitespace: true }]}>
+                  <Form.Item
+                    label={t("cases.name")}
+                    name={["victim", "name"]}
+                    rules={[{ required: true, whitespace: true }]}
+                  >
                     <Input maxLength={50} />
                   </Form.Item>
                 </Col>
@@ -152,7 +188,12 @@ export default function CaseIntakePage() {
                       </Form.Item>
                       {/* Each document has its own format, checked by the server (full-width input accepted). */}
                       <Form.Item name={["victim", "id_number"]} noStyle>
-                        <Input maxLength={30} autoComplete="off" aria-label={t("cases.idNumber")} style={{ width: "55%" }} />
+                        <Input
+                          maxLength={30}
+                          autoComplete="off"
+                          aria-label={t("cases.idNumber")}
+                          style={{ width: "55%" }}
+                        />
                       </Form.Item>
                     </Space.Compact>
                   </Form.Item>
@@ -164,7 +205,12 @@ export default function CaseIntakePage() {
                 </Col>
                 <Col xs={12} sm={6}>
                   <Form.Item label={t("cases.sex")} name={["victim", "sex"]}>
-                    <Select options={(["female", "male", "unknown"] as const).map((s) => ({ value: s, label: t(`cases.sexKind.${s}`) }))} />
+                    <Select
+                      options={(["female", "male", "unknown"] as const).map((s) => ({
+                        value: s,
+                        label: t(`cases.sexKind.${s}`),
+                      }))}
+                    />
                   </Form.Item>
                 </Col>
                 <Col xs={24} sm={12}>
@@ -174,7 +220,12 @@ export default function CaseIntakePage() {
                 </Col>
                 <Col xs={24} sm={12}>
                   <Form.Item label={t("cases.complainantKind")} name="complainant_kind">
-                    <Select options={(["victim", "other", "anonymous"] as const).map((k) => ({ value: k, label: t(`cases.complainant.${k}`) }))} />
+                    <Select
+                      options={(["victim", "other", "anonymous"] as const).map((k) => ({
+                        value: k,
+                        label: t(`cases.complainant.${k}`),
+                      }))}
+                    />
                   </Form.Item>
                 </Col>
                 <Col span={24}>
@@ -189,11 +240,23 @@ export default function CaseIntakePage() {
                   <>
                     {fields.map((field) => (
                       <Space key={field.key} align="baseline" wrap style={{ display: "flex", marginTop: 8 }}>
-                        <Form.Item name={[field.name, "name"]} label={t("cases.name")} rules={[{ required: true, whitespace: true }]}>
+                        <Form.Item
+                          name={[field.name, "name"]}
+                          label={t("cases.name")}
+                          rules={[{ required: true, whitespace: true }]}
+                        >
                           <Input maxLength={50} />
                         </Form.Item>
-                        <Form.Item name={[field.name, "relationship"]} label={t("cases.relationship")} rules={[{ required: true }]} initialValue="spouse">
-                          <Select style={{ width: 140 }} options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`cases.relationshipKind.${r}`) }))} />
+                        <Form.Item
+                          name={[field.name, "relationship"]}
+                          label={t("cases.relationship")}
+                          rules={[{ required: true }]}
+                          initialValue="spouse"
+                        >
+                          <Select
+                            style={{ width: 140 }}
+                            options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`cases.relationshipKind.${r}`) }))}
+                          />
                         </Form.Item>
                         <MinusCircleOutlined aria-label={t("common.delete")} onClick={() => remove(field.name)} />
                       </Space>

@@ -91,7 +91,13 @@ export default function CaseListPage() {
         onValuesChange={(_, all) => setFilters({ ...all, q: all.q || undefined })}
       >
         <Form.Item name="q">
-          <Input.Search aria-label={t("cases.searchPlaceholder")} placeholder={t("cases.searchPlaceholder")} allowClear style={{ width: 240 }} onSearch={(q) => setFilters({ ...filters, q: q || undefined })} />
+          <Input.Search
+            aria-label={t("cases.searchPlaceholder")}
+            placeholder={t("cases.searchPlaceholder")}
+            allowClear
+            style={{ width: 240 }}
+            onSearch={(q) => setFilters({ ...filters, q: q || undefined })}
+          />
         </Form.Item>
         <Form.Item name="status">
           <Select
@@ -104,10 +110,22 @@ export default function CaseListPage() {
           />
         </Form.Item>
         <Form.Item name="category">
-          <Select aria-label={t("cases.categoryLabel")} placeholder={t("cases.categoryLabel")} allowClear style={{ width: 150 }} options={CATEGORIES.map((c) => ({ value: c, label: t(`cases.category.${c}`) }))} />
+          <Select
+            aria-label={t("cases.categoryLabel")}
+            placeholder={t("cases.categoryLabel")}
+            allowClear
+            style={{ width: 150 }}
+            options={CATEGORIES.map((c) => ({ value: c, label: t(`cases.category.${c}`) }))}
+          />
         </Form.Item>
         <Form.Item name="risk_level">
-          <Select aria-label={t("cases.riskLabel")} placeholder={t("cases.riskLabel")} allowClear style={{ width: 130 }} options={RISK_LEVELS.map((r) => ({ value: r, label: t(`cases.risk.${r}`) }))} />
+          <Select
+            aria-label={t("cases.riskLabel")}
+            placeholder={t("cases.riskLabel")}
+            allowClear
+            style={{ width: 130 }}
+            options={RISK_LEVELS.map((r) => ({ value: r, label: t(`cases.risk.${r}`) }))}
+          />
         </Form.Item>
         <Form.Item name="urgent" valuePropName="checked">
           <Checkbox>{t("cases.onlyUrgent")}</Checkbox>
@@ -136,9 +154,21 @@ export default function CaseListPage() {
               </Space>
             ),
           },
-          { title: t("cases.statusLabel"), dataIndex: "status", render: (s: string) => <Tag>{t(`cases.status.${s}`)}</Tag> },
-          { title: t("cases.riskLabel"), dataIndex: "risk_level", render: (r: keyof typeof RISK_COLOURS) => <Tag color={RISK_COLOURS[r]}>{t(`cases.risk.${r}`)}</Tag> },
-          { title: t("cases.categoryLabel"), dataIndex: "primary_category", render: (c: string) => t(`cases.category.${c}`) },
+          {
+            title: t("cases.statusLabel"),
+            dataIndex: "status",
+            render: (s: string) => <Tag>{t(`cases.status.${s}`)}</Tag>,
+          },
+          {
+            title: t("cases.riskLabel"),
+            dataIndex: "risk_level",
+            render: (r: keyof typeof RISK_COLOURS) => <Tag color={RISK_COLOURS[r]}>{t(`cases.risk.${r}`)}</Tag>,
+          },
+          {
+            title: t("cases.categoryLabel"),
+            dataIndex: "primary_category",
+            render: (c: string) => t(`cases.category.${c}`),
+          },
           { title: t("cases.victim"), dataIndex: "victim_name" },
           { title: t("cases.summary"), dataIndex: "summary", ellipsis: true, width: 260 },
           { title: t("cases.handler"), dataIndex: "handler_name", render: (h: string) => h || "—" },
@@ -160,4 +190,3 @@ export default function CaseListPage() {
     </>
   );
 }
-

@@ -1,7 +1,23 @@
 /** A case's records: timeline, actions, referrals, attachments, supervision (督办) and transfers (转办/交办). */
 import { UploadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Card, DatePicker, Empty, Form, Input, List, Select, Space, Table, Tabs, Tag, Timeline, Upload } from "antd";
+import {
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Form,
+  Input,
+  List,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Timeline,
+  Upload,
+} from "antd";
 import type { Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 import type { components } from "../api/gen/cases";
@@ -13,8 +29,29 @@ import * as api from "./api";
 import { caseKeys, type CaseDetail } from "./api";
 
 type S = components["schemas"];
-const ACTION_KINDS: S["ActionKind"][] = ["note", "phone_call", "home_visit", "consultation", "mediation", "legal_aid_referral", "police_report", "protection_order_support", "shelter_placement", "counselling", "medical_help"];
-const SERVICES: S["Service"][] = ["legal_aid", "shelter", "police", "court", "medical", "injury_assessment", "counselling", "civil_affairs"];
+const ACTION_KINDS: S["ActionKind"][] = [
+  "note",
+  "phone_call",
+  "home_visit",
+  "consultation",
+  "mediation",
+  "legal_aid_referral",
+  "police_report",
+  "protection_order_support",
+  "shelter_placement",
+  "counselling",
+  "medical_help",
+];
+const SERVICES: S["Service"][] = [
+  "legal_aid",
+  "shelter",
+  "police",
+  "court",
+  "medical",
+  "injury_assessment",
+  "counselling",
+  "civil_affairs",
+];
 
 export function CaseTabs({ c }: { c: CaseDetail }) {
   const { t } = useTranslation();
@@ -45,7 +82,9 @@ function CaseTimeline({ id }: { id: string }) {
         key: e.id,
         children: (
           <>
-            <strong>{e.to_status ? t(`cases.status.${e.to_status}`, { defaultValue: e.to_status }) : e.summary || e.kind}</strong>
+            <strong>
+              {e.to_status ? t(`cases.status.${e.to_status}`, { defaultValue: e.to_status }) : e.summary || e.kind}
+            </strong>
             {e.to_status && e.summary ? ` · ${e.summary}` : ""}
             <div style={{ color: "#666", fontSize: 12 }}>
               {formatDateTime(e.at)} · {e.actor_name}
@@ -94,14 +133,30 @@ function Actions({ c }: { c: CaseDetail }) {
         )}
       />
       {can("caseHandle") && (
-        <Form form={form} name="action" layout="vertical" onFinish={(v) => add.mutate(v)} initialValues={{ kind: "phone_call" }} style={{ maxWidth: 640 }}>
+        <Form
+          form={form}
+          name="action"
+          layout="vertical"
+          onFinish={(v) => add.mutate(v)}
+          initialValues={{ kind: "phone_call" }}
+          style={{ maxWidth: 640 }}
+        >
           <Space wrap align="start">
             <Form.Item label={t("cases.actionKind")} name="kind" rules={[{ required: true }]}>
-              <Select style={{ width: 180 }} options={ACTION_KINDS.map((k) => ({ value: k, label: t(`cases.actionKindName.${k}`) }))} />
+              <Select
+                style={{ width: 180 }}
+                options={ACTION_KINDS.map((k) => ({ value: k, label: t(`cases.actionKindName.${k}`) }))}
+              />
             </Form.Item>
             {kind === "mediation" && (
               <Form.Item label={t("cases.mediationResult")} name="result" rules={[{ required: true }]}>
-                <Select style={{ width: 140 }} options={(["success", "partial", "failed"] as const).map((r) => ({ value: r, label: t(`cases.mediation.${r}`) }))} />
+                <Select
+                  style={{ width: 140 }}
+                  options={(["success", "partial", "failed"] as const).map((r) => ({
+                    value: r,
+                    label: t(`cases.mediation.${r}`),
+                  }))}
+                />
               </Form.Item>
             )}
           </Space>
@@ -143,19 +198,40 @@ function Referrals({ c }: { c: CaseDetail }) {
         locale={{ emptyText: t("cases.none") }}
         columns={[
           { title: t("cases.partner"), dataIndex: "partner_name" },
-          { title: t("cases.service"), dataIndex: "service", render: (s: string) => t(`cases.serviceName.${s}`, { defaultValue: s }) },
-          { title: t("common.status"), dataIndex: "status", render: (s: string) => <Tag>{t(`cases.recordStatus.${s}`, { defaultValue: s })}</Tag> },
+          {
+            title: t("cases.service"),
+            dataIndex: "service",
+            render: (s: string) => t(`cases.serviceName.${s}`, { defaultValue: s }),
+          },
+          {
+            title: t("common.status"),
+            dataIndex: "status",
+            render: (s: string) => <Tag>{t(`cases.recordStatus.${s}`, { defaultValue: s })}</Tag>,
+          },
           { title: t("cases.receivedAt"), dataIndex: "sent_at", render: formatDateTime },
           { title: t("cases.note"), dataIndex: "response_note" },
         ]}
       />
       {can("caseHandle") && (
-        <Form form={form} name="referral" layout="inline" onFinish={(v) => refer.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="referral"
+          layout="inline"
+          onFinish={(v) => refer.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
           <Form.Item label={t("cases.partner")} name="partner_id" rules={[{ required: true }]}>
-            <Select style={{ width: 220 }} loading={partners.isLoading} options={(partners.data ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+            <Select
+              style={{ width: 220 }}
+              loading={partners.isLoading}
+              options={(partners.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            />
           </Form.Item>
           <Form.Item label={t("cases.service")} name="service" rules={[{ required: true }]}>
-            <Select style={{ width: 140 }} options={SERVICES.map((s) => ({ value: s, label: t(`cases.serviceName.${s}`) }))} />
+            <Select
+              style={{ width: 140 }}
+              options={SERVICES.map((s) => ({ value: s, label: t(`cases.serviceName.${s}`) }))}
+            />
           </Form.Item>
           <Form.Item label={t("cases.note")} name="note">
             <Input maxLength={500} />
@@ -198,7 +274,9 @@ function Attachments({ c }: { c: CaseDetail }) {
               <a
                 key="dl"
                 onClick={() =>
-                  void api.download(`/api/cases/${c.id}/attachments/${a.id}/content`, a.filename).catch((e: Error) => message.error(e.message))
+                  void api
+                    .download(`/api/cases/${c.id}/attachments/${a.id}/content`, a.filename)
+                    .catch((e: Error) => message.error(e.message))
                 }
               >
                 {t("cases.download")}
@@ -221,7 +299,8 @@ function Supervision({ c }: { c: CaseDetail }) {
   const q = useQuery({ queryKey: caseKeys.sub(c.id, "supervisions"), queryFn: () => api.supervisions(c.id) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: caseKeys.sub(c.id, "supervisions") });
   const create = useMutation({
-    mutationFn: (v: { instruction: string; due_on: Dayjs }) => api.supervise(c.id, { instruction: v.instruction, due_on: v.due_on.format("YYYY-MM-DD") }),
+    mutationFn: (v: { instruction: string; due_on: Dayjs }) =>
+      api.supervise(c.id, { instruction: v.instruction, due_on: v.due_on.format("YYYY-MM-DD") }),
     onSuccess: () => {
       form.resetFields();
       void refresh();
@@ -244,7 +323,9 @@ function Supervision({ c }: { c: CaseDetail }) {
             <List.Item.Meta
               title={
                 <Space>
-                  <Tag color={s.overdue ? "red" : "blue"}>{t(`cases.recordStatus.${s.status}`, { defaultValue: s.status })}</Tag>
+                  <Tag color={s.overdue ? "red" : "blue"}>
+                    {t(`cases.recordStatus.${s.status}`, { defaultValue: s.status })}
+                  </Tag>
                   {s.instruction}
                 </Space>
               }
@@ -263,7 +344,13 @@ function Supervision({ c }: { c: CaseDetail }) {
         )}
       />
       {mayCreate && (
-        <Form form={form} name="supervise" layout="inline" onFinish={(v) => create.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="supervise"
+          layout="inline"
+          onFinish={(v) => create.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
           <Form.Item label={t("cases.instruction")} name="instruction" rules={[{ required: true, whitespace: true }]}>
             <Input style={{ width: 280 }} maxLength={1000} />
           </Form.Item>
@@ -309,15 +396,34 @@ function Transfers({ c }: { c: CaseDetail }) {
           dataSource={rows}
           columns={[
             { title: t("cases.transferTo"), dataIndex: "to_org_path" },
-            { title: t("cases.transferReason"), dataIndex: "reason", render: (r: string, tr) => `${t(`cases.transferKind.${tr.kind}`, { defaultValue: tr.kind })}：${r}` },
-            { title: t("common.status"), dataIndex: "status", render: (s: string) => <Tag>{t(`cases.recordStatus.${s}`, { defaultValue: s })}</Tag> },
+            {
+              title: t("cases.transferReason"),
+              dataIndex: "reason",
+              render: (r: string, tr) => `${t(`cases.transferKind.${tr.kind}`, { defaultValue: tr.kind })}：${r}`,
+            },
+            {
+              title: t("common.status"),
+              dataIndex: "status",
+              render: (s: string) => <Tag>{t(`cases.recordStatus.${s}`, { defaultValue: s })}</Tag>,
+            },
             { title: t("cases.receivedAt"), dataIndex: "requested_at", render: formatDateTime },
           ]}
         />
       )}
       {can("caseHandle") && me && (
-        <Form form={form} name="transfer" layout="inline" onFinish={(v) => send.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
-          <Form.Item label={t("cases.transferTo")} name="to_org_path" rules={[{ required: true }]} style={{ minWidth: 260 }}>
+        <Form
+          form={form}
+          name="transfer"
+          layout="inline"
+          onFinish={(v) => send.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
+          <Form.Item
+            label={t("cases.transferTo")}
+            name="to_org_path"
+            rules={[{ required: true }]}
+            style={{ minWidth: 260 }}
+          >
             <OrgUnitPicker rootId={me.org_unit.id} by="path" />
           </Form.Item>
           <Form.Item label={t("cases.transferReason")} name="reason" rules={[{ required: true, whitespace: true }]}>

@@ -18,7 +18,8 @@ export function IncomingTransfers() {
   const [notes, setNotes] = useState<Record<string, string>>({});
   const q = useQuery({
     queryKey: ["cases", "transfers", "incoming"],
-    queryFn: () => unwrap(casesApi.GET("/cases/transfers", { params: { query: { direction: "incoming", status: "pending" } } })),
+    queryFn: () =>
+      unwrap(casesApi.GET("/cases/transfers", { params: { query: { direction: "incoming", status: "pending" } } })),
   });
   const decide = useMutation({
     mutationFn: ({ tr, accept }: { tr: Transfer; accept: boolean }) =>
@@ -41,11 +42,29 @@ export function IncomingTransfers() {
         renderItem={(tr) => (
           <List.Item
             actions={[
-              <Input key="note" aria-label={t("cases.note")} placeholder={t("cases.note")} style={{ width: 180 }} onChange={(e) => setNotes((n) => ({ ...n, [tr.id]: e.target.value }))} />,
-              <Button key="accept" type="primary" size="small" loading={decide.isPending} onClick={() => decide.mutate({ tr, accept: true })}>
+              <Input
+                key="note"
+                aria-label={t("cases.note")}
+                placeholder={t("cases.note")}
+                style={{ width: 180 }}
+                onChange={(e) => setNotes((n) => ({ ...n, [tr.id]: e.target.value }))}
+              />,
+              <Button
+                key="accept"
+                type="primary"
+                size="small"
+                loading={decide.isPending}
+                onClick={() => decide.mutate({ tr, accept: true })}
+              >
                 {t("cases.acceptTransfer")}
               </Button>,
-              <Button key="reject" danger size="small" loading={decide.isPending} onClick={() => decide.mutate({ tr, accept: false })}>
+              <Button
+                key="reject"
+                danger
+                size="small"
+                loading={decide.isPending}
+                onClick={() => decide.mutate({ tr, accept: false })}
+              >
                 {t("cases.rejectTransfer")}
               </Button>,
             ]}

@@ -17,7 +17,15 @@ export type TransitionIn = S["TransitionIn"];
 export type DocumentType = S["DocumentType"];
 export type CaseFilters = NonNullable<operations["list_cases_cases_get"]["parameters"]["query"]>;
 
-export const STATUSES: Status[] = ["received", "accepted", "declined", "in_progress", "resolved", "followed_up", "archived"];
+export const STATUSES: Status[] = [
+  "received",
+  "accepted",
+  "declined",
+  "in_progress",
+  "resolved",
+  "followed_up",
+  "archived",
+];
 export const OPEN_STATUSES: Status[] = ["received", "accepted", "in_progress"];
 export const CATEGORIES: Category[] = [
   "domestic_violence",
@@ -30,11 +38,34 @@ export const CATEGORIES: Category[] = [
   "personal_rights",
   "other",
 ];
-export const CHANNELS: Channel[] = ["hotline", "visit", "letter", "online", "mobile_app", "partner_referral", "outreach", "petition"];
+export const CHANNELS: Channel[] = [
+  "hotline",
+  "visit",
+  "letter",
+  "online",
+  "mobile_app",
+  "partner_referral",
+  "outreach",
+  "petition",
+];
 /** The identity documents the server checks (halfsky_common.personal.DocumentType), resident ID first. */
-export const ID_TYPES: DocumentType[] = ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_id"];
+export const ID_TYPES: DocumentType[] = [
+  "resident_id",
+  "passport",
+  "hk_macao_permit",
+  "taiwan_permit",
+  "foreign_permanent_id",
+];
 export const RISK_LEVELS: RiskLevel[] = ["low", "medium", "high", "critical"];
-export const RESOLUTIONS: ResolutionType[] = ["mediated", "advised", "referred", "legal_action", "administrative", "withdrawn", "unresolvable"];
+export const RESOLUTIONS: ResolutionType[] = [
+  "mediated",
+  "advised",
+  "referred",
+  "legal_action",
+  "administrative",
+  "withdrawn",
+  "unresolvable",
+];
 export const RISK_QUESTIONS = [
   "threatened_to_kill",
   "strangulation",
@@ -102,13 +133,22 @@ export const transition = (c: CaseDetail, body: TransitionIn) =>
   );
 
 export const assign = (c: CaseDetail, handler: { handler_id: string; handler_name: string }) =>
-  unwrap(casesApi.PUT("/cases/{case_id}/assignment", { params: { path: { case_id: c.id } }, body: handler, headers: ifMatch(c.version) }));
+  unwrap(
+    casesApi.PUT("/cases/{case_id}/assignment", {
+      params: { path: { case_id: c.id } },
+      body: handler,
+      headers: ifMatch(c.version),
+    }),
+  );
 
-export const timeline = (id: string) => unwrap(casesApi.GET("/cases/{case_id}/timeline", { params: { path: { case_id: id } } }));
-export const actions = (id: string) => unwrap(casesApi.GET("/cases/{case_id}/actions", { params: { path: { case_id: id } } }));
+export const timeline = (id: string) =>
+  unwrap(casesApi.GET("/cases/{case_id}/timeline", { params: { path: { case_id: id } } }));
+export const actions = (id: string) =>
+  unwrap(casesApi.GET("/cases/{case_id}/actions", { params: { path: { case_id: id } } }));
 export const addAction = (id: string, body: S["ActionIn"]) =>
   unwrap(casesApi.POST("/cases/{case_id}/actions", { params: { path: { case_id: id } }, body }));
-export const referrals = (id: string) => unwrap(casesApi.GET("/cases/{case_id}/referrals", { params: { path: { case_id: id } } }));
+export const referrals = (id: string) =>
+  unwrap(casesApi.GET("/cases/{case_id}/referrals", { params: { path: { case_id: id } } }));
 export const refer = (id: string, body: S["ReferralIn"]) =>
   unwrap(casesApi.POST("/cases/{case_id}/referrals", { params: { path: { case_id: id } }, body }));
 export const partners = () => unwrap(casesApi.GET("/cases/partners", {}));
@@ -126,17 +166,25 @@ export const replySupervision = (s: S["SupervisionPublic"], reply: string) =>
       headers: ifMatch(s.version),
     }),
   );
-export const transfers = (id: string) => unwrap(casesApi.GET("/cases/{case_id}/transfers", { params: { path: { case_id: id } } }));
+export const transfers = (id: string) =>
+  unwrap(casesApi.GET("/cases/{case_id}/transfers", { params: { path: { case_id: id } } }));
 export const requestTransfer = (id: string, body: S["TransferIn"]) =>
   unwrap(casesApi.POST("/cases/{case_id}/transfers", { params: { path: { case_id: id } }, body }));
 
 /** Upload evidence (multipart) through the session's fetch. */
-export async function uploadAttachment(caseId: string, file: File, description: string): Promise<S["AttachmentPublic"]> {
+export async function uploadAttachment(
+  caseId: string,
+  file: File,
+  description: string,
+): Promise<S["AttachmentPublic"]> {
   const form = new FormData();
   form.append("file", file);
   form.append("description", description);
   const response = await session.fetch(
-    new Request(new URL(`/api/cases/${caseId}/attachments`, globalThis.location.origin), { method: "POST", body: form }),
+    new Request(new URL(`/api/cases/${caseId}/attachments`, globalThis.location.origin), {
+      method: "POST",
+      body: form,
+    }),
   );
   if (!response.ok) throw await problemFrom(response);
   return (await response.json()) as S["AttachmentPublic"];

@@ -11,7 +11,10 @@ describe("intake form → CaseCreate", () => {
       summary: "  丈夫酒后殴打  ",
       victim: { name: "王秀兰", phone: "", id_number: undefined, sex: "female", marital_status: "" },
       complainant_kind: "victim",
-      respondents: [{ name: "张建军", relationship: "spouse" }, { name: "", relationship: "other" }],
+      respondents: [
+        { name: "张建军", relationship: "spouse" },
+        { name: "", relationship: "other" },
+      ],
       risk: { threatened_to_kill: true, strangulation: true } as never,
     });
     expect(body.summary).toBe("丈夫酒后殴打");
@@ -34,9 +37,19 @@ describe("identity documents at intake", () => {
   it("sends full-width digits as typed: the server normalises them (no client-side pattern refuses them)", () => {
     const body = toCaseCreate({
       ...base,
-      victim: { name: "黄秀英", phone: "１３９　８７６５　４３２１", id_type: "passport", id_number: "ｅ１２３４５６７８" },
+      victim: {
+        name: "黄秀英",
+        phone: "１３９　８７６５　４３２１",
+        id_type: "passport",
+        id_number: "ｅ１２３４５６７８",
+      },
     });
-    expect(body.victim).toEqual({ name: "黄秀英", phone: "１３９　８７６５　４３２１", id_type: "passport", id_number: "ｅ１２３４５６７８" });
+    expect(body.victim).toEqual({
+      name: "黄秀英",
+      phone: "１３９　８７６５　４３２１",
+      id_type: "passport",
+      id_number: "ｅ１２３４５６７８",
+    });
   });
 
   it("sends the document type only with a number", () => {

@@ -61,7 +61,11 @@ describe("errors in words", () => {
       status: 422,
       detail: "Invalid input: victim.id_number, victim.phone",
       errors: [
-        { field: "victim.id_number", message: "the birth date in the number (19881301) is not a real date", code: "id_number_birth_date" },
+        {
+          field: "victim.id_number",
+          message: "the birth date in the number (19881301) is not a real date",
+          code: "id_number_birth_date",
+        },
         { field: "victim.phone", message: "not a phone number", code: "some_code_the_spa_does_not_know" },
       ],
     });

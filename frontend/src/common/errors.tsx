@@ -31,9 +31,7 @@ export function applyFieldErrors(form: FormInstance | undefined, error: unknown)
     if (target === undefined) unmatched.push(e);
     else byField.set(target, [...(byField.get(target) ?? []), fieldMessage(e)]);
   }
-  form.setFields(
-    [...byField].map(([name, messages]) => ({ name: fieldPath(name), errors: messages })),
-  );
+  form.setFields([...byField].map(([name, messages]) => ({ name: fieldPath(name), errors: messages })));
   return unmatched;
 }
 
@@ -53,7 +51,11 @@ export function ErrorAlert({
   const { t } = useTranslation();
   if (!error) return null;
   const apiError = asApiError(error);
-  const rest = fieldsShownElsewhere ? [] : form ? apiError.fieldErrors.filter((e) => !hasField(form, e.field)) : apiError.fieldErrors;
+  const rest = fieldsShownElsewhere
+    ? []
+    : form
+      ? apiError.fieldErrors.filter((e) => !hasField(form, e.field))
+      : apiError.fieldErrors;
   const detail = apiError.problem.detail;
   return (
     <Alert

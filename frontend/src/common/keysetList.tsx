@@ -20,7 +20,11 @@ export function useKeysetList<T>(queryKey: QueryKey, fetchPage: (cursor: string 
   return { ...query, rows: query.data?.pages.flatMap((p) => p.items) ?? [] };
 }
 
-export function LoadMore({ list }: { list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+export function LoadMore({
+  list,
+}: {
+  list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+}) {
   const { t } = useTranslation();
   if (!list.hasNextPage) return null;
   return (

@@ -21,7 +21,21 @@ import { countProjects } from "../projects/api";
 
 const STATS_ROLES = ["admin", "leader", "statistician", "auditor", "case_worker"];
 
-function Figure({ title, to, value, loading, error, danger }: { title: string; to: string; value?: number; loading: boolean; error: unknown; danger?: boolean }) {
+function Figure({
+  title,
+  to,
+  value,
+  loading,
+  error,
+  danger,
+}: {
+  title: string;
+  to: string;
+  value?: number;
+  loading: boolean;
+  error: unknown;
+  danger?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <Link to={to} aria-label={title} data-testid={`figure-${to}`}>
@@ -29,7 +43,12 @@ function Figure({ title, to, value, loading, error, danger }: { title: string; t
         {error ? (
           <Typography.Text type="secondary">{t("dashboard.unavailable")}</Typography.Text>
         ) : (
-          <Statistic title={title} value={value ?? 0} loading={loading} styles={{ content: danger && value ? { color: "#cf1322" } : undefined }} />
+          <Statistic
+            title={title}
+            value={value ?? 0}
+            loading={loading}
+            styles={{ content: danger && value ? { color: "#cf1322" } : undefined }}
+          />
         )}
       </Card>
     </Link>
@@ -58,17 +77,41 @@ export default function DashboardPage() {
   const indicatorsOn = can("indicators");
   const statsOn = !!me?.roles.some((r) => STATS_ROLES.includes(r));
 
-  const open = useQuery({ queryKey: ["cases", "dash", "open"], queryFn: () => countCases({ status: OPEN_STATUSES }), enabled: casesOn });
-  const urgent = useQuery({ queryKey: ["cases", "dash", "urgent"], queryFn: () => countCases({ status: OPEN_STATUSES, urgent: true }), enabled: casesOn });
-  const overdue = useQuery({ queryKey: ["cases", "dash", "overdue"], queryFn: () => countCases({ overdue: true }), enabled: casesOn });
+  const open = useQuery({
+    queryKey: ["cases", "dash", "open"],
+    queryFn: () => countCases({ status: OPEN_STATUSES }),
+    enabled: casesOn,
+  });
+  const urgent = useQuery({
+    queryKey: ["cases", "dash", "urgent"],
+    queryFn: () => countCases({ status: OPEN_STATUSES, urgent: true }),
+    enabled: casesOn,
+  });
+  const overdue = useQuery({
+    queryKey: ["cases", "dash", "overdue"],
+    queryFn: () => countCases({ overdue: true }),
+    enabled: casesOn,
+  });
   const stats = useQuery({
     queryKey: ["cases", "dash", "stats", month.format("YYYYMM")],
     queryFn: () => unwrap(casesApi.GET("/cases/stats", { params: { query: { period: month.format("YYYYMM") } } })),
     enabled: casesOn && statsOn,
   });
-  const running = useQuery({ queryKey: ["projects", "dash", "running"], queryFn: () => countProjects({ status: "in_progress" }), enabled: projectsOn });
-  const behind = useQuery({ queryKey: ["projects", "dash", "behind"], queryFn: () => countProjects({ behind_schedule: true }), enabled: projectsOn });
-  const warnings = useQuery({ queryKey: ["indicators", "dash", "warnings", month.year()], queryFn: () => earlyWarnings(String(month.year())), enabled: indicatorsOn });
+  const running = useQuery({
+    queryKey: ["projects", "dash", "running"],
+    queryFn: () => countProjects({ status: "in_progress" }),
+    enabled: projectsOn,
+  });
+  const behind = useQuery({
+    queryKey: ["projects", "dash", "behind"],
+    queryFn: () => countProjects({ behind_schedule: true }),
+    enabled: projectsOn,
+  });
+  const warnings = useQuery({
+    queryKey: ["indicators", "dash", "warnings", month.year()],
+    queryFn: () => earlyWarnings(String(month.year())),
+    enabled: indicatorsOn,
+  });
   const offTrack = (warnings.data?.rows ?? []).filter((r) => r.attainment === "off_track");
 
   if (!me) return null;
@@ -83,13 +126,33 @@ export default function DashboardPage() {
         <Section title={t("nav.cases")}>
           <Row gutter={[16, 16]}>
             <Col xs={24} sm={8}>
-              <Figure title={t("dashboard.openCases")} to={`/cases?${openQuery}`} value={open.data} loading={open.isLoading} error={open.error} />
+              <Figure
+                title={t("dashboard.openCases")}
+                to={`/cases?${openQuery}`}
+                value={open.data}
+                loading={open.isLoading}
+                error={open.error}
+              />
             </Col>
             <Col xs={12} sm={8}>
-              <Figure title={t("dashboard.urgentCases")} to={`/cases?${openQuery}&urgent=true`} value={urgent.data} loading={urgent.isLoading} error={urgent.error} danger />
+              <Figure
+                title={t("dashboard.urgentCases")}
+                to={`/cases?${openQuery}&urgent=true`}
+                value={urgent.data}
+                loading={urgent.isLoading}
+                error={urgent.error}
+                danger
+              />
             </Col>
             <Col xs={12} sm={8}>
-              <Figure title={t("dashboard.overdueCases")} to="/cases?overdue=true" value={overdue.data} loading={overdue.isLoading} error={overdue.error} danger />
+              <Figure
+                title={t("dashboard.overdueCases")}
+                to="/cases?overdue=true"
+                value={overdue.data}
+                loading={overdue.isLoading}
+                error={overdue.error}
+                danger
+              />
             </Col>
             {statsOn && (
               <Col span={24}>
@@ -105,16 +168,31 @@ export default function DashboardPage() {
                       option={{
                         tooltip: { trigger: "axis" },
                         grid: { left: 40, right: 16, top: 16, bottom: 56 },
-                        xAxis: { type: "category", data: categories.map(([c]) => t(`cases.category.${c}`, { defaultValue: c })), axisLabel: { rotate: 20 } },
+                        xAxis: {
+                          type: "category",
+                          data: categories.map(([c]) => t(`cases.category.${c}`, { defaultValue: c })),
+                          axisLabel: { rotate: 20 },
+                        },
                         yAxis: { type: "value", minInterval: 1 },
-                        series: [{ type: "bar", barMaxWidth: 48, data: categories.map(([, n]) => n), itemStyle: { color: "#c0392b" } }],
+                        series: [
+                          {
+                            type: "bar",
+                            barMaxWidth: 48,
+                            data: categories.map(([, n]) => n),
+                            itemStyle: { color: "#c0392b" },
+                          },
+                        ],
                       }}
                     />
                   )}
                   {categories.length > 0 && (
                     <div style={{ marginTop: 8 }}>
                       {categories.map(([c, n]) => (
-                        <Tag key={c} style={{ cursor: "pointer" }} onClick={() => navigate(`/cases?category=${c}&received_from=${monthStart}`)}>
+                        <Tag
+                          key={c}
+                          style={{ cursor: "pointer" }}
+                          onClick={() => navigate(`/cases?category=${c}&received_from=${monthStart}`)}
+                        >
                           {t(`cases.category.${c}`, { defaultValue: c })} {n}
                         </Tag>
                       ))}
@@ -130,10 +208,23 @@ export default function DashboardPage() {
         <Section title={t("nav.projects")}>
           <Row gutter={[16, 16]}>
             <Col xs={12} sm={8}>
-              <Figure title={t("dashboard.projectsActive")} to="/projects?status=in_progress" value={running.data} loading={running.isLoading} error={running.error} />
+              <Figure
+                title={t("dashboard.projectsActive")}
+                to="/projects?status=in_progress"
+                value={running.data}
+                loading={running.isLoading}
+                error={running.error}
+              />
             </Col>
             <Col xs={12} sm={8}>
-              <Figure title={t("dashboard.projectsBehind")} to="/projects?behind_schedule=true" value={behind.data} loading={behind.isLoading} error={behind.error} danger />
+              <Figure
+                title={t("dashboard.projectsBehind")}
+                to="/projects?behind_schedule=true"
+                value={behind.data}
+                loading={behind.isLoading}
+                error={behind.error}
+                danger
+              />
             </Col>
           </Row>
         </Section>
@@ -150,7 +241,9 @@ export default function DashboardPage() {
                 locale={{ emptyText: t("common.noData") }}
                 renderItem={(r) => (
                   <List.Item>
-                    <Link to={`/indicators/analytics?indicators=${r.indicator}&periods=${r.period}&orgs=${encodeURIComponent(r.org_path)}`}>
+                    <Link
+                      to={`/indicators/analytics?indicators=${r.indicator}&periods=${r.period}&orgs=${encodeURIComponent(r.org_path)}`}
+                    >
                       {r.indicator} {r.name_zh}
                     </Link>
                     <span>

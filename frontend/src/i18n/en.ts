@@ -5,7 +5,12 @@ import casesEn from "./domains/cases.en";
 import type { Messages } from "./zh-CN";
 
 const en: Messages = {
-  app: { name: "HalfSky", fullName: "HalfSky · Women's Federation Platform", loading: "Loading…", language: "Language" },
+  app: {
+    name: "HalfSky",
+    fullName: "HalfSky · Women's Federation Platform",
+    loading: "Loading…",
+    language: "Language",
+  },
   nav: {
     dashboard: "Dashboard",
     cases: "Rights cases",
@@ -33,7 +38,13 @@ const en: Messages = {
     auditor: "Auditor",
     partner: "Partner",
   },
-  levels: { province: "Province", city: "City", county: "County/district", township: "Township/street", village: "Village/community" },
+  levels: {
+    province: "Province",
+    city: "City",
+    county: "County/district",
+    township: "Township/street",
+    village: "Village/community",
+  },
   auth: {
     title: "Sign in",
     subtitle: "Women's federation platform",
@@ -44,7 +55,8 @@ const en: Messages = {
     usernameRequired: "Enter your username",
     passwordRequired: "Enter your password",
     badCredentials: "The username or password is wrong, or the account is disabled.",
-    delayed: "Too many failed sign-ins on this account from here: try again in {{seconds}} seconds, or ask an administrator to unlock it.",
+    delayed:
+      "Too many failed sign-ins on this account from here: try again in {{seconds}} seconds, or ask an administrator to unlock it.",
     expiredTitle: "Your sign-in has expired",
     expiredHint: "Enter your password again. What you were editing is kept; submit it again after signing in.",
     relogin: "Sign in again",
@@ -112,9 +124,11 @@ const en: Messages = {
     id_number_format: "This number does not have the format of the chosen document.",
     id_number_old_format: "15-digit first-generation ID cards are no longer valid: enter the 18-character number.",
     id_number_region: "The ID number does not start with a province code.",
-    id_number_birth_date: "The birth date in the number cannot be right (not a real date, before 1900 or in the future).",
+    id_number_birth_date:
+      "The birth date in the number cannot be right (not a real date, before 1900 or in the future).",
     id_number_check_digit: "The last character does not fit: a digit is mistyped.",
-    phone_invalid: "Not a phone number: a mobile has 11 digits, a landline its area code, a number abroad its country code.",
+    phone_invalid:
+      "Not a phone number: a mobile has 11 digits, a landline its area code, a number abroad its country code.",
   },
   orgUnits: {
     title: "Org units",
@@ -134,7 +148,8 @@ const en: Messages = {
     parent: "Parent",
     created: "Unit added",
     renamed: "Renamed",
-    moved: "Moved. Rights cases, projects and indicators are being updated to the new place; this usually takes a few seconds.",
+    moved:
+      "Moved. Rights cases, projects and indicators are being updated to the new place; this usually takes a few seconds.",
     moveSync: {
       runningTitle: "The move is being applied in every module",
       behindTitle: "Some modules have not applied a move in the region tree yet",
@@ -160,7 +175,8 @@ const en: Messages = {
     lockedUntil: "Sign-ins delayed until {{time}}",
     lastLogin: "Last sign-in",
     password: "Initial password",
-    passwordHint: "At least 10 characters and hard to guess (not a common word with digits, a keyboard run or the demo password); the user must change it at first sign-in.",
+    passwordHint:
+      "At least 10 characters and hard to guess (not a common word with digits, a keyboard run or the demo password); the user must change it at first sign-in.",
     create: "New user",
     edit: "Edit user",
     resetPassword: "Reset password",

@@ -40,7 +40,10 @@ export default function AnalyticsPage() {
     enabled: !!query.indicators && !!query.periods,
   });
   const names = useUnitNames((result.data?.rows ?? []).map((r) => r.org_code));
-  const rows = (result.data?.rows ?? []).map((r) => ({ ...r, org_name: r.org_name ?? names[r.org_code] ?? r.org_code }));
+  const rows = (result.data?.rows ?? []).map((r) => ({
+    ...r,
+    org_name: r.org_name ?? names[r.org_code] ?? r.org_code,
+  }));
   const name = (r: AnalyticsRow) => r.name_zh;
   const place = (r: AnalyticsRow) => r.org_name ?? r.org_code;
 
@@ -49,8 +52,28 @@ export default function AnalyticsPage() {
       new Blob(
         [
           toCsv(
-            [t("indicators.code"), t("indicators.name"), t("indicators.regions"), t("indicators.period"), t("indicators.value"), t("indicators.numerator"), t("indicators.denominator"), t("indicators.target"), t("indicators.attainmentLabel")],
-            rows.map((r) => [r.indicator, name(r), place(r), r.period, r.value, r.numerator, r.denominator, r.target, t(`indicators.attainment.${r.attainment}`)]),
+            [
+              t("indicators.code"),
+              t("indicators.name"),
+              t("indicators.regions"),
+              t("indicators.period"),
+              t("indicators.value"),
+              t("indicators.numerator"),
+              t("indicators.denominator"),
+              t("indicators.target"),
+              t("indicators.attainmentLabel"),
+            ],
+            rows.map((r) => [
+              r.indicator,
+              name(r),
+              place(r),
+              r.period,
+              r.value,
+              r.numerator,
+              r.denominator,
+              r.target,
+              t(`indicators.attainment.${r.attainment}`),
+            ]),
           ),
         ],
         { type: "text/csv;charset=utf-8" },
@@ -80,8 +103,18 @@ export default function AnalyticsPage() {
             level: query.level,
             approved_only: query.approved_only,
           }}
-          onFinish={(v: { indicators: string[]; periods: string[]; orgs: string; level?: string; approved_only?: boolean }) => {
-            const next = new URLSearchParams({ indicators: v.indicators.join(","), periods: v.periods.join(","), orgs: v.orgs });
+          onFinish={(v: {
+            indicators: string[];
+            periods: string[];
+            orgs: string;
+            level?: string;
+            approved_only?: boolean;
+          }) => {
+            const next = new URLSearchParams({
+              indicators: v.indicators.join(","),
+              periods: v.periods.join(","),
+              orgs: v.orgs,
+            });
             if (v.level) next.set("level", v.level);
             if (v.approved_only) next.set("approved_only", "true");
             setParams(next);
@@ -89,12 +122,19 @@ export default function AnalyticsPage() {
         >
           <Row gutter={12}>
             <Col xs={24} md={10}>
-              <Form.Item label={t("indicators.indicatorsLabel")} name="indicators" rules={[{ required: true, type: "array", min: 1 }]}>
+              <Form.Item
+                label={t("indicators.indicatorsLabel")}
+                name="indicators"
+                rules={[{ required: true, type: "array", min: 1 }]}
+              >
                 <Select
                   mode="multiple"
                   showSearch={{ optionFilterProp: "label" }}
                   loading={catalogue.isLoading}
-                  options={(catalogue.data?.items ?? []).map((i) => ({ value: i.code, label: `${i.code} ${en && i.name_en ? i.name_en : i.name_zh}` }))}
+                  options={(catalogue.data?.items ?? []).map((i) => ({
+                    value: i.code,
+                    label: `${i.code} ${en && i.name_en ? i.name_en : i.name_zh}`,
+                  }))}
                 />
               </Form.Item>
             </Col>
@@ -104,14 +144,23 @@ export default function AnalyticsPage() {
               </Form.Item>
             </Col>
             <Col xs={24} md={7}>
-              <Form.Item label={t("indicators.periods")} name="periods" rules={[{ required: true, type: "array", min: 1 }]} tooltip={t("indicators.periodHint")}>
+              <Form.Item
+                label={t("indicators.periods")}
+                name="periods"
+                rules={[{ required: true, type: "array", min: 1 }]}
+                tooltip={t("indicators.periodHint")}
+              >
                 <Select mode="tags" options={periodSuggestions().map((p) => ({ value: p, label: p }))} />
               </Form.Item>
             </Col>
           </Row>
           <Space wrap>
             <Form.Item label={t("indicators.groupBy")} name="level" style={{ marginBottom: 0 }}>
-              <Select allowClear style={{ width: 160 }} options={["3", "4", "5"].map((l) => ({ value: l, label: t(`indicators.level.${l}`) }))} />
+              <Select
+                allowClear
+                style={{ width: 160 }}
+                options={["3", "4", "5"].map((l) => ({ value: l, label: t(`indicators.level.${l}`) }))}
+              />
             </Form.Item>
             <Form.Item name="approved_only" valuePropName="checked" style={{ marginBottom: 0, marginTop: 30 }}>
               <Checkbox>{t("indicators.approvedOnly")}</Checkbox>
@@ -150,7 +199,10 @@ export default function AnalyticsPage() {
                 { title: t("indicators.name"), render: (_, r) => `${r.indicator} ${name(r)}` },
                 { title: t("indicators.regions"), render: (_, r) => place(r) },
                 { title: t("indicators.period"), dataIndex: "period" },
-                { title: t("indicators.value"), render: (_, r) => (r.value == null ? "—" : `${r.value}${r.unit_label ?? ""}`) },
+                {
+                  title: t("indicators.value"),
+                  render: (_, r) => (r.value == null ? "—" : `${r.value}${r.unit_label ?? ""}`),
+                },
                 { title: t("indicators.numerator"), dataIndex: "numerator", render: (v) => v ?? "—" },
                 { title: t("indicators.denominator"), dataIndex: "denominator", render: (v) => v ?? "—" },
                 { title: t("indicators.target"), dataIndex: "target", render: (v) => v ?? "—" },
@@ -158,7 +210,9 @@ export default function AnalyticsPage() {
                 {
                   title: t("indicators.attainmentLabel"),
                   dataIndex: "attainment",
-                  render: (a: AnalyticsRow["attainment"]) => <Tag color={ATTAINMENT_COLOURS[a]}>{t(`indicators.attainment.${a}`)}</Tag>,
+                  render: (a: AnalyticsRow["attainment"]) => (
+                    <Tag color={ATTAINMENT_COLOURS[a]}>{t(`indicators.attainment.${a}`)}</Tag>
+                  ),
                 },
               ]}
             />
@@ -181,7 +235,11 @@ function yAxisFor(rows: AnalyticsRow[]) {
 function trendOption(rows: AnalyticsRow[]) {
   const periods = [...new Set(rows.map((r) => r.period))].sort();
   const series = new Map<string, AnalyticsRow[]>();
-  for (const r of rows) series.set(`${r.name_zh} · ${r.org_name ?? r.org_code}`, [...(series.get(`${r.name_zh} · ${r.org_name ?? r.org_code}`) ?? []), r]);
+  for (const r of rows)
+    series.set(`${r.name_zh} · ${r.org_name ?? r.org_code}`, [
+      ...(series.get(`${r.name_zh} · ${r.org_name ?? r.org_code}`) ?? []),
+      r,
+    ]);
   return {
     tooltip: { trigger: "axis" as const },
     legend: { top: 0, type: "scroll" as const },
@@ -194,7 +252,10 @@ function trendOption(rows: AnalyticsRow[]) {
         name,
         type: "line" as const,
         data: periods.map((p) => num(list.find((r) => r.period === p)?.value)),
-        markLine: target == null ? undefined : { symbol: "none", lineStyle: { type: "dashed" as const }, data: [{ yAxis: target, name: "target" }] },
+        markLine:
+          target == null
+            ? undefined
+            : { symbol: "none", lineStyle: { type: "dashed" as const }, data: [{ yAxis: target, name: "target" }] },
       };
     }),
   };
@@ -219,7 +280,10 @@ function regionOption(rows: AnalyticsRow[]) {
         name: `${list[0]?.name_zh ?? code} (${latest})`,
         type: "bar" as const,
         data: places.map((p) => num(list.find((r) => (r.org_name ?? r.org_code) === p)?.value)),
-        markLine: target == null ? undefined : { symbol: "none", lineStyle: { type: "dashed" as const }, data: [{ yAxis: target, name: "target" }] },
+        markLine:
+          target == null
+            ? undefined
+            : { symbol: "none", lineStyle: { type: "dashed" as const }, data: [{ yAxis: target, name: "target" }] },
       };
     }),
   };

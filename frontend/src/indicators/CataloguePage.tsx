@@ -35,7 +35,10 @@ export default function CataloguePage() {
                   style={{ width: 320, marginBottom: 12 }}
                   value={plan}
                   onChange={setPlan}
-                  options={(plans.data?.items ?? []).map((p) => ({ value: p.code, label: `${name(p)}（${p.start_year}—${p.end_year}）` }))}
+                  options={(plans.data?.items ?? []).map((p) => ({
+                    value: p.code,
+                    label: `${name(p)}（${p.start_year}—${p.end_year}）`,
+                  }))}
                 />
                 <Table<Indicator>
                   rowKey="code"
@@ -46,9 +49,20 @@ export default function CataloguePage() {
                   scroll={{ x: 900 }}
                   columns={[
                     { title: t("indicators.code"), dataIndex: "code", width: 120 },
-                    { title: t("indicators.name"), render: (_, i) => <Link to={`/indicators/analytics?indicators=${i.code}`}>{name(i)}</Link> },
-                    { title: t("indicators.domainLabel"), dataIndex: "domain", render: (d: string) => t(`indicators.domain.${d}`, { defaultValue: d }) },
-                    { title: t("indicators.kindLabel"), dataIndex: "kind", render: (k: string) => t(`indicators.kind.${k}`, { defaultValue: k }) },
+                    {
+                      title: t("indicators.name"),
+                      render: (_, i) => <Link to={`/indicators/analytics?indicators=${i.code}`}>{name(i)}</Link>,
+                    },
+                    {
+                      title: t("indicators.domainLabel"),
+                      dataIndex: "domain",
+                      render: (d: string) => t(`indicators.domain.${d}`, { defaultValue: d }),
+                    },
+                    {
+                      title: t("indicators.kindLabel"),
+                      dataIndex: "kind",
+                      render: (k: string) => t(`indicators.kind.${k}`, { defaultValue: k }),
+                    },
                     {
                       title: t("indicators.formula"),
                       render: (_, i) => (i.denominator ? `${i.numerator} ÷ ${i.denominator}` : (i.numerator ?? "—")),
@@ -85,8 +99,15 @@ export default function CataloguePage() {
                 pagination={false}
                 columns={[
                   { title: t("indicators.code"), dataIndex: "code" },
-                  { title: t("indicators.dataSet"), render: (_, d) => <Link to={`/indicators/entry?data_set=${d.code}`}>{name(d)}</Link> },
-                  { title: t("indicators.periodType"), dataIndex: "period_type", render: (p: string) => t(`indicators.periodTypeName.${p}`, { defaultValue: p }) },
+                  {
+                    title: t("indicators.dataSet"),
+                    render: (_, d) => <Link to={`/indicators/entry?data_set=${d.code}`}>{name(d)}</Link>,
+                  },
+                  {
+                    title: t("indicators.periodType"),
+                    dataIndex: "period_type",
+                    render: (p: string) => t(`indicators.periodTypeName.${p}`, { defaultValue: p }),
+                  },
                   { title: t("indicators.elements"), dataIndex: "elements", render: (e: string[]) => e.length },
                   { title: t("indicators.dueDays"), dataIndex: "due_days" },
                 ]}

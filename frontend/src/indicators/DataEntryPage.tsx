@@ -1,7 +1,7 @@
 /** Data entry: one data set × org unit × period as a grid; save, submit (上报), and approve or return (审核). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import type { components } from "../api/gen/indicators";
@@ -11,7 +11,17 @@ import { applyFieldErrors, ErrorAlert } from "../common/errors";
 import { OrgUnitPicker } from "../common/OrgUnitPicker";
 import { PageTitle } from "../common/PageTitle";
 import { formatDate, formatDateTime } from "../common/time";
-import { approveForm, getForm, indicatorKeys, listDataSets, listReports, returnForm, saveForm, submitForm, type Form as ReportForm } from "./api";
+import {
+  approveForm,
+  getForm,
+  indicatorKeys,
+  listDataSets,
+  listReports,
+  returnForm,
+  saveForm,
+  submitForm,
+  type Form as ReportForm,
+} from "./api";
 
 type Violation = components["schemas"]["Violation"];
 type Entry = { value: string | number | null; comment: string };
@@ -49,13 +59,21 @@ export default function DataEntryPage() {
             <Select
               style={{ width: 220 }}
               loading={dataSets.isLoading}
-              options={(dataSets.data?.items ?? []).map((d) => ({ value: d.code, label: en && d.name_en ? d.name_en : d.name_zh }))}
+              options={(dataSets.data?.items ?? []).map((d) => ({
+                value: d.code,
+                label: en && d.name_en ? d.name_en : d.name_zh,
+              }))}
             />
           </Form.Item>
           <Form.Item label={t("indicators.orgUnit")} name="org" rules={[{ required: true }]} style={{ minWidth: 260 }}>
             <OrgUnitPicker rootId={me.org_unit.id} by="path" />
           </Form.Item>
-          <Form.Item label={t("indicators.period")} name="period" rules={[{ required: true, pattern: /^\d{4}(Q[1-4]|H[12]|\d{2})?$/ }]} tooltip={t("indicators.periodHint")}>
+          <Form.Item
+            label={t("indicators.period")}
+            name="period"
+            rules={[{ required: true, pattern: /^\d{4}(Q[1-4]|H[12]|\d{2})?$/ }]}
+            tooltip={t("indicators.periodHint")}
+          >
             <Input style={{ width: 110 }} placeholder="2026Q4" />
           </Form.Item>
           <Button type="primary" htmlType="submit">
@@ -67,14 +85,22 @@ export default function DataEntryPage() {
         <Card size="small" title={t("indicators.awaiting")} style={{ marginBottom: 16 }}>
           <Space wrap>
             {awaiting.data!.items.map((r) => (
-              <Button key={`${r.data_set}${r.org_path}${r.period}`} size="small" onClick={() => setParams({ data_set: r.data_set, org: r.org_path, period: r.period })}>
+              <Button
+                key={`${r.data_set}${r.org_path}${r.period}`}
+                size="small"
+                onClick={() => setParams({ data_set: r.data_set, org: r.org_path, period: r.period })}
+              >
                 {r.data_set} · {r.org_path} · {r.period}
               </Button>
             ))}
           </Space>
         </Card>
       )}
-      {dataSet && org && period ? <ReportGrid key={`${dataSet}${org}${period}`} dataSet={dataSet} org={org} period={period} /> : <Typography.Text type="secondary">{t("indicators.pickForm")}</Typography.Text>}
+      {dataSet && org && period ? (
+        <ReportGrid key={`${dataSet}${org}${period}`} dataSet={dataSet} org={org} period={period} />
+      ) : (
+        <Typography.Text type="secondary">{t("indicators.pickForm")}</Typography.Text>
+      )}
     </>
   );
 }
@@ -90,11 +116,19 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
   const [warnings, setWarnings] = useState<Violation[]>([]);
   const [returning, setReturning] = useState<"return" | "reopen" | null>(null);
 
-  useEffect(() => {
+  // The grid starts from each version of the form the server sends (first load, and the refetch after a save or a
+  // transition): adjusted while rendering rather than in an effect, so no render shows the previous version's values.
+  const [shown, setShown] = useState<ReportForm | undefined>(undefined);
+  if (form.data !== shown) {
+    setShown(form.data);
     if (form.data) {
-      setEntries(Object.fromEntries(form.data.values.map((v) => [v.element, { value: plain(v.value), comment: v.comment ?? "" }])));
+      setEntries(
+        Object.fromEntries(
+          form.data.values.map((v) => [v.element, { value: plain(v.value), comment: v.comment ?? "" }]),
+        ),
+      );
     }
-  }, [form.data]);
+  }
 
   const done = (text: string) => (result: { report?: unknown; warnings?: Violation[] } | ReportForm) => {
     if ("warnings" in result && result.warnings) setWarnings(result.warnings);
@@ -125,7 +159,10 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
     // Unusual values (e.g. a jump on the previous period) need a comment: the messages land on that field.
     onError: (e) => applyFieldErrors(submitForm_, e),
   });
-  const approve = useMutation({ mutationFn: (f: ReportForm) => approveForm(f), onSuccess: done(t("indicators.approved")) });
+  const approve = useMutation({
+    mutationFn: (f: ReportForm) => approveForm(f),
+    onSuccess: done(t("indicators.approved")),
+  });
   const sendBack = useMutation({
     mutationFn: ({ f, reason }: { f: ReportForm; reason: string }) => returnForm(f, reason, returning ?? "return"),
     onSuccess: (r) => {
@@ -139,7 +176,9 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
   if (!f) return <ErrorAlert error={form.error} onRetry={() => void form.refetch()} />;
   const editable = can("valueEdit") && (f.status === "draft" || f.status === "returned") && !f.locked;
   const errorFor = (element: string, index: number) =>
-    fieldErrors.filter((e) => e.field.includes(element) || e.field === `values.${index}.value` || e.field === `values.${index}`).map((e) => e.message);
+    fieldErrors
+      .filter((e) => e.field.includes(element) || e.field === `values.${index}.value` || e.field === `values.${index}`)
+      .map((e) => e.message);
   const en = i18n.language === "en";
 
   return (
@@ -150,10 +189,17 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
           <span>
             {f.data_set} · {f.org_path} · {f.period}（{formatDate(f.period_start)} ~ {formatDate(f.period_end)}）
           </span>
-          <Tag data-testid="report-status" color={f.status === "approved" ? "green" : f.status === "returned" ? "red" : "blue"}>
+          <Tag
+            data-testid="report-status"
+            color={f.status === "approved" ? "green" : f.status === "returned" ? "red" : "blue"}
+          >
             {t(`indicators.status.${f.status}`)}
           </Tag>
-          {f.due && <Tag>{t("indicators.due")} {formatDate(f.due)}</Tag>}
+          {f.due && (
+            <Tag>
+              {t("indicators.due")} {formatDate(f.due)}
+            </Tag>
+          )}
         </Space>
       }
       extra={
@@ -178,13 +224,22 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
               </Button>
             </>
           )}
-          {can("reportApprove") && f.status === "approved" && <Button onClick={() => setReturning("reopen")}>{t("indicators.reopen")}</Button>}
+          {can("reportApprove") && f.status === "approved" && (
+            <Button onClick={() => setReturning("reopen")}>{t("indicators.reopen")}</Button>
+          )}
         </Space>
       }
     >
       <ErrorAlert error={error} fieldsShownElsewhere />
       {f.locked && <Alert type="success" showIcon title={t("indicators.locked")} style={{ marginBottom: 12 }} />}
-      {f.return_reason && f.status === "returned" && <Alert type="warning" showIcon title={`${t("indicators.returned")}：${f.return_reason}`} style={{ marginBottom: 12 }} />}
+      {f.return_reason && f.status === "returned" && (
+        <Alert
+          type="warning"
+          showIcon
+          title={`${t("indicators.returned")}：${f.return_reason}`}
+          style={{ marginBottom: 12 }}
+        />
+      )}
       {warnings.length > 0 && (
         <Alert
           type="warning"
@@ -224,7 +279,9 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
                     stringMode
                     min={v.value_type === "percentage" ? "0" : undefined}
                     precision={v.value_type === "integer" || v.value_type === "money_fen" ? 0 : undefined}
-                    onChange={(value) => setEntries((all) => ({ ...all, [v.element]: { ...all[v.element], value: value ?? null } }))}
+                    onChange={(value) =>
+                      setEntries((all) => ({ ...all, [v.element]: { ...all[v.element], value: value ?? null } }))
+                    }
                     style={{ width: "100%" }}
                   />
                   {errors.map((m) => (
@@ -243,11 +300,17 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
                 aria-label={`${v.name_zh} ${t("indicators.comment")}`}
                 disabled={!editable}
                 value={entries[v.element]?.comment ?? ""}
-                onChange={(e) => setEntries((all) => ({ ...all, [v.element]: { ...all[v.element], comment: e.target.value } }))}
+                onChange={(e) =>
+                  setEntries((all) => ({ ...all, [v.element]: { ...all[v.element], comment: e.target.value } }))
+                }
               />
             ),
           },
-          { title: "", render: (_, v) => (v.entered_by ? `${v.entered_by} ${formatDateTime(v.entered_at)}` : ""), responsive: ["lg"] },
+          {
+            title: "",
+            render: (_, v) => (v.entered_by ? `${v.entered_by} ${formatDateTime(v.entered_at)}` : ""),
+            responsive: ["lg"],
+          },
         ]}
       />
       <Modal
@@ -259,7 +322,12 @@ function ReportGrid({ dataSet, org, period }: { dataSet: string; org: string; pe
         okText={t("indicators.submit")}
       >
         <ErrorAlert error={submit.error} form={submitForm_} />
-        <Form form={submitForm_} name="submitReport" layout="vertical" onFinish={(v) => submit.mutate({ f, comment: v.comment ?? "" })}>
+        <Form
+          form={submitForm_}
+          name="submitReport"
+          layout="vertical"
+          onFinish={(v) => submit.mutate({ f, comment: v.comment ?? "" })}
+        >
           <Form.Item label={t("indicators.submitComment")} name="comment">
             <Input.TextArea rows={3} maxLength={1000} />
           </Form.Item>
@@ -283,11 +351,24 @@ function plain(value: string | null | undefined): string | null {
   return value.includes(".") ? value.replace(/\.?0+$/, "") : value;
 }
 
-function ReasonModal(props: { open: boolean; title: string; error: unknown; busy: boolean; onCancel: () => void; onOk: (reason: string) => void }) {
+function ReasonModal(props: {
+  open: boolean;
+  title: string;
+  error: unknown;
+  busy: boolean;
+  onCancel: () => void;
+  onOk: (reason: string) => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ reason: string }>();
   return (
-    <Modal open={props.open} title={props.title} onCancel={props.onCancel} onOk={() => form.submit()} confirmLoading={props.busy}>
+    <Modal
+      open={props.open}
+      title={props.title}
+      onCancel={props.onCancel}
+      onOk={() => form.submit()}
+      confirmLoading={props.busy}
+    >
       <ErrorAlert error={props.error} form={form} />
       <Form form={form} name="reportReason" layout="vertical" onFinish={(v) => props.onOk(v.reason)}>
         <Form.Item label={t("indicators.reason")} name="reason" rules={[{ required: true, whitespace: true }]}>

@@ -31,11 +31,14 @@ export const indicatorKeys = {
 export const listIndicators = (plan?: string) =>
   unwrap(indicatorsApi.GET("/indicators", { params: { query: { ...(plan ? { plan } : {}), limit: 200 } } }));
 export const listPlans = () => unwrap(indicatorsApi.GET("/indicators/plans", { params: { query: { limit: 200 } } }));
-export const listDataSets = () => unwrap(indicatorsApi.GET("/indicators/data-sets", { params: { query: { limit: 200 } } }));
+export const listDataSets = () =>
+  unwrap(indicatorsApi.GET("/indicators/data-sets", { params: { query: { limit: 200 } } }));
 
 /** A path segment names a unit by its division code (a path's slashes cannot travel inside one segment). */
 export const orgCode = (org: string) => (org.startsWith("/") ? (org.split("/").filter(Boolean).at(-1) ?? org) : org);
-const formPath = (ds: string, org: string, period: string) => ({ params: { path: { data_set: ds, org: orgCode(org), period } } });
+const formPath = (ds: string, org: string, period: string) => ({
+  params: { path: { data_set: ds, org: orgCode(org), period } },
+});
 export const getForm = (ds: string, org: string, period: string) =>
   unwrap(indicatorsApi.GET("/indicators/forms/{data_set}/{org}/{period}", formPath(ds, org, period)));
 export const saveForm = (f: Form, values: S["ValueIn"][]) =>
@@ -57,10 +60,16 @@ export const step = (f: Form, action: S["Action"], body: S["StepBody"] = {}) =>
   );
 export const submitForm = (f: Form, comment = "") => step(f, "submit", { comment });
 export const approveForm = (f: Form) => step(f, "approve");
-export const returnForm = (f: Form, reason: string, action: "return" | "reopen" = "return") => step(f, action, { reason });
+export const returnForm = (f: Form, reason: string, action: "return" | "reopen" = "return") =>
+  step(f, action, { reason });
 export const listReports = (query: { status?: S["ReportStatus"]; data_set?: string; period?: string }) =>
   unwrap(indicatorsApi.GET("/indicators/reports", { params: { query } }));
-export const analytics = (query: { indicators: string; periods: string; orgs?: string; level?: string; approved_only?: boolean }) =>
-  unwrap(indicatorsApi.GET("/indicators/analytics", { params: { query } }));
+export const analytics = (query: {
+  indicators: string;
+  periods: string;
+  orgs?: string;
+  level?: string;
+  approved_only?: boolean;
+}) => unwrap(indicatorsApi.GET("/indicators/analytics", { params: { query } }));
 export const earlyWarnings = (period: string) =>
   unwrap(indicatorsApi.GET("/indicators/early-warnings", { params: { query: { period } } }));

@@ -56,9 +56,7 @@ export function AppLayout() {
       <Layout>
         <Header className="app-header">
           <Space>
-            {phone && (
-              <Button type="text" icon={<MenuOutlined />} aria-label="menu" onClick={() => setDrawer(true)} />
-            )}
+            {phone && <Button type="text" icon={<MenuOutlined />} aria-label="menu" onClick={() => setDrawer(true)} />}
             <Typography.Text strong data-testid="header-org">
               {me.org_unit.name}
             </Typography.Text>
@@ -79,7 +77,11 @@ export function AppLayout() {
               menu={{
                 items: [
                   { key: "org", label: `${t("header.org")}：${me.org_unit.name}`, disabled: true },
-                  { key: "roles", label: `${t("header.roles")}：${me.roles.map((r) => t(`roles.${r}`)).join("、")}`, disabled: true },
+                  {
+                    key: "roles",
+                    label: `${t("header.roles")}：${me.roles.map((r) => t(`roles.${r}`)).join("、")}`,
+                    disabled: true,
+                  },
                   { type: "divider" },
                   { key: "logout", icon: <LogoutOutlined />, label: t("auth.logout") },
                 ],

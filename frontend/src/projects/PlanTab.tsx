@@ -33,13 +33,22 @@ export function PlanTab({ p }: { p: ProjectDetail }) {
     <>
       <ErrorAlert error={prog.error ?? add.error} form={form} />
       {warnings.map((w) => (
-        <Alert key={`${w.code}${w.measure}${w.year}`} type="warning" showIcon title={w.message} style={{ marginBottom: 8 }} />
+        <Alert
+          key={`${w.code}${w.measure}${w.year}`}
+          type="warning"
+          showIcon
+          title={w.message}
+          style={{ marginBottom: 8 }}
+        />
       ))}
       {rows.length === 0 ? (
         <Empty description={t("projects.noTargets")} />
       ) : (
         <>
-          <Chart label={t("projects.chartTitle")} option={chartOption(rows, t("projects.target"), t("projects.actual"), measureName)} />
+          <Chart
+            label={t("projects.chartTitle")}
+            option={chartOption(rows, t("projects.target"), t("projects.actual"), measureName)}
+          />
           <Table<Row>
             rowKey="target_id"
             size="small"
@@ -56,7 +65,12 @@ export function PlanTab({ p }: { p: ProjectDetail }) {
                 title: t("projects.completion"),
                 render: (_, r) => (
                   <>
-                    <Progress percent={Math.round(r.completion_pct ?? 0)} size="small" status={r.behind_schedule ? "exception" : undefined} style={{ width: 140 }} />
+                    <Progress
+                      percent={Math.round(r.completion_pct ?? 0)}
+                      size="small"
+                      status={r.behind_schedule ? "exception" : undefined}
+                      style={{ width: 140 }}
+                    />
                     {r.behind_schedule && <Tag color="orange">{t("projects.behind")}</Tag>}
                   </>
                 ),
@@ -66,11 +80,25 @@ export function PlanTab({ p }: { p: ProjectDetail }) {
         </>
       )}
       {editable && (
-        <Form form={form} name="target" layout="inline" onFinish={(v) => add.mutate(v)} style={{ marginTop: 16, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="target"
+          layout="inline"
+          onFinish={(v) => add.mutate(v)}
+          style={{ marginTop: 16, rowGap: 8 }}
+        >
           <Form.Item label={t("projects.measure")} name="measure" rules={[{ required: true }]}>
-            <Select showSearch={{ optionFilterProp: "label" }} style={{ width: 180 }} options={MEASURES.map((m) => ({ value: m, label: measureName(m) }))} />
+            <Select
+              showSearch={{ optionFilterProp: "label" }}
+              style={{ width: 180 }}
+              options={MEASURES.map((m) => ({ value: m, label: measureName(m) }))}
+            />
           </Form.Item>
-          <Form.Item label={t("projects.periodCode")} name="period" rules={[{ required: true, pattern: /^\d{4}(Q[1-4]|H[12]|\d{2})?$/ }]}>
+          <Form.Item
+            label={t("projects.periodCode")}
+            name="period"
+            rules={[{ required: true, pattern: /^\d{4}(Q[1-4]|H[12]|\d{2})?$/ }]}
+          >
             <Input style={{ width: 110 }} placeholder="2026Q1" />
           </Form.Item>
           <Form.Item label={t("projects.target")} name="value" rules={[{ required: true }]}>
@@ -89,7 +117,8 @@ export function PlanTab({ p }: { p: ProjectDetail }) {
 function chartOption(rows: Row[], targetName: string, actualName: string, measureName: (m: string) => string) {
   const periods = [...new Set(rows.map((r) => r.period))].sort();
   const measures = [...new Set(rows.map((r) => r.measure))];
-  const value = (m: string, period: string, key: "target" | "actual") => rows.find((r) => r.measure === m && r.period === period)?.[key] ?? null;
+  const value = (m: string, period: string, key: "target" | "actual") =>
+    rows.find((r) => r.measure === m && r.period === period)?.[key] ?? null;
   return {
     tooltip: { trigger: "axis" as const },
     legend: { top: 0 },
@@ -97,8 +126,17 @@ function chartOption(rows: Row[], targetName: string, actualName: string, measur
     xAxis: { type: "category" as const, data: periods },
     yAxis: { type: "value" as const },
     series: measures.flatMap((m) => [
-      { name: `${measureName(m)} · ${targetName}`, type: "bar" as const, data: periods.map((p) => value(m, p, "target")), itemStyle: { opacity: 0.45 } },
-      { name: `${measureName(m)} · ${actualName}`, type: "bar" as const, data: periods.map((p) => value(m, p, "actual")) },
+      {
+        name: `${measureName(m)} · ${targetName}`,
+        type: "bar" as const,
+        data: periods.map((p) => value(m, p, "target")),
+        itemStyle: { opacity: 0.45 },
+      },
+      {
+        name: `${measureName(m)} · ${actualName}`,
+        type: "bar" as const,
+        data: periods.map((p) => value(m, p, "actual")),
+      },
     ]),
   };
 }

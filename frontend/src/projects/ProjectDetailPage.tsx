@@ -75,8 +75,12 @@ function Overview({ p }: { p: ProjectDetail }) {
   return (
     <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
       <Descriptions.Item label={t("projects.code")}>{p.code}</Descriptions.Item>
-      <Descriptions.Item label={t("projects.kindLabel")}>{t(`projects.kind.${p.kind}`, { defaultValue: p.kind })}</Descriptions.Item>
-      <Descriptions.Item label={t("projects.categoryLabel")}>{t(`projects.category.${p.category}`, { defaultValue: p.category })}</Descriptions.Item>
+      <Descriptions.Item label={t("projects.kindLabel")}>
+        {t(`projects.kind.${p.kind}`, { defaultValue: p.kind })}
+      </Descriptions.Item>
+      <Descriptions.Item label={t("projects.categoryLabel")}>
+        {t(`projects.category.${p.category}`, { defaultValue: p.category })}
+      </Descriptions.Item>
       <Descriptions.Item label={t("projects.period")}>{`${p.start_date} ~ ${p.end_date}`}</Descriptions.Item>
       <Descriptions.Item label={t("projects.responsible")}>{p.responsible_person}</Descriptions.Item>
       <Descriptions.Item label={t("projects.leader")}>{p.supervising_leader}</Descriptions.Item>
@@ -86,7 +90,9 @@ function Overview({ p }: { p: ProjectDetail }) {
         {p.overall_goal}
       </Descriptions.Item>
       <Descriptions.Item label={t("projects.stageGoals")} span={2}>
-        {p.stage_goals.length ? p.stage_goals.map((g) => `${g.title}${g.due_date ? `（${g.due_date}）` : ""}`).join("；") : "—"}
+        {p.stage_goals.length
+          ? p.stage_goals.map((g) => `${g.title}${g.due_date ? `（${g.due_date}）` : ""}`).join("；")
+          : "—"}
       </Descriptions.Item>
       {p.status_reason && (
         <Descriptions.Item label={t("projects.reason")} span={2}>
@@ -129,9 +135,20 @@ function ProjectActions({ p }: { p: ProjectDetail }) {
           {t(`projects.action.${a}`, { defaultValue: a })}
         </Button>
       ))}
-      <Modal open={!!asking} title={asking ? t(`projects.action.${asking}`) : ""} onCancel={() => setAsking(null)} onOk={() => form.submit()} confirmLoading={act.isPending}>
+      <Modal
+        open={!!asking}
+        title={asking ? t(`projects.action.${asking}`) : ""}
+        onCancel={() => setAsking(null)}
+        onOk={() => form.submit()}
+        confirmLoading={act.isPending}
+      >
         <ErrorAlert error={act.error} form={form} />
-        <Form form={form} name="projectAction" layout="vertical" onFinish={(v) => asking && act.mutate({ action: asking, reason: v.reason })}>
+        <Form
+          form={form}
+          name="projectAction"
+          layout="vertical"
+          onFinish={(v) => asking && act.mutate({ action: asking, reason: v.reason })}
+        >
           <Form.Item label={t("projects.reason")} name="reason" rules={[{ required: true, whitespace: true }]}>
             <Input.TextArea rows={3} maxLength={1000} />
           </Form.Item>
@@ -152,7 +169,8 @@ function Events({ p }: { p: ProjectDetail }) {
           key: e.id,
           children: (
             <>
-              <strong>{t(`projects.action.${e.action}`, { defaultValue: e.action })}</strong> → {t(`projects.status.${e.to_status}`, { defaultValue: e.to_status })}
+              <strong>{t(`projects.action.${e.action}`, { defaultValue: e.action })}</strong> →{" "}
+              {t(`projects.status.${e.to_status}`, { defaultValue: e.to_status })}
               {e.reason ? ` · ${e.reason}` : ""}
               <div style={{ color: "#666", fontSize: 12 }}>
                 {formatDateTime(e.at)} · {e.actor_name}

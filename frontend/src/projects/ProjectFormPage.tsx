@@ -31,7 +31,10 @@ export default function ProjectFormPage() {
           ...v,
           start_date: dates[0].format("YYYY-MM-DD"),
           end_date: dates[1].format("YYYY-MM-DD"),
-          stage_goals: (stage_goals ?? []).map((g) => ({ title: g.title, due_date: g.due_date ? g.due_date.format("YYYY-MM-DD") : null })),
+          stage_goals: (stage_goals ?? []).map((g) => ({
+            title: g.title,
+            due_date: g.due_date ? g.due_date.format("YYYY-MM-DD") : null,
+          })),
         },
         key.current,
       ),
@@ -43,7 +46,8 @@ export default function ProjectFormPage() {
     onError: (e) => {
       const rest = applyFieldErrors(form, e);
       for (const r of rest) {
-        if (r.field === "start_date" || r.field === "end_date") form.setFields([{ name: "dates", errors: [r.message] }]);
+        if (r.field === "start_date" || r.field === "end_date")
+          form.setFields([{ name: "dates", errors: [r.message] }]);
       }
     },
   });
@@ -62,7 +66,11 @@ export default function ProjectFormPage() {
         <Card size="small" style={{ marginBottom: 16 }}>
           <Row gutter={12}>
             <Col xs={24} md={12}>
-              <Form.Item label={t("projects.name")} name="name" rules={[{ required: true, whitespace: true, max: 200 }]}>
+              <Form.Item
+                label={t("projects.name")}
+                name="name"
+                rules={[{ required: true, whitespace: true, max: 200 }]}
+              >
                 <Input maxLength={200} />
               </Form.Item>
             </Col>
@@ -82,17 +90,29 @@ export default function ProjectFormPage() {
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
-              <Form.Item label={t("projects.responsible")} name="responsible_person" rules={[{ required: true, whitespace: true }]}>
+              <Form.Item
+                label={t("projects.responsible")}
+                name="responsible_person"
+                rules={[{ required: true, whitespace: true }]}
+              >
                 <Input maxLength={100} />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
-              <Form.Item label={t("projects.leader")} name="supervising_leader" rules={[{ required: true, whitespace: true }]}>
+              <Form.Item
+                label={t("projects.leader")}
+                name="supervising_leader"
+                rules={[{ required: true, whitespace: true }]}
+              >
                 <Input maxLength={100} />
               </Form.Item>
             </Col>
             <Col span={24}>
-              <Form.Item label={t("projects.overallGoal")} name="overall_goal" rules={[{ required: true, whitespace: true }]}>
+              <Form.Item
+                label={t("projects.overallGoal")}
+                name="overall_goal"
+                rules={[{ required: true, whitespace: true }]}
+              >
                 <Input.TextArea rows={3} maxLength={2000} />
               </Form.Item>
             </Col>
@@ -117,7 +137,11 @@ export default function ProjectFormPage() {
               <>
                 {fields.map((f) => (
                   <Space key={f.key} align="baseline" wrap style={{ display: "flex" }}>
-                    <Form.Item name={[f.name, "title"]} label={t("projects.stageGoal")} rules={[{ required: true, whitespace: true }]}>
+                    <Form.Item
+                      name={[f.name, "title"]}
+                      label={t("projects.stageGoal")}
+                      rules={[{ required: true, whitespace: true }]}
+                    >
                       <Input style={{ width: 320 }} maxLength={200} />
                     </Form.Item>
                     <Form.Item name={[f.name, "due_date"]} label={t("projects.dueDate")}>

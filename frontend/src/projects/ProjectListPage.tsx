@@ -48,15 +48,39 @@ export default function ProjectListPage() {
           </Space>
         }
       />
-      <Form name="projectFilters" layout="inline" style={{ marginBottom: 16, rowGap: 8 }} key={params.toString()} initialValues={filters} onValuesChange={(_, all) => setFilters(all)}>
+      <Form
+        name="projectFilters"
+        layout="inline"
+        style={{ marginBottom: 16, rowGap: 8 }}
+        key={params.toString()}
+        initialValues={filters}
+        onValuesChange={(_, all) => setFilters(all)}
+      >
         <Form.Item name="q">
-          <Input.Search aria-label={t("projects.searchPlaceholder")} placeholder={t("projects.searchPlaceholder")} allowClear onSearch={(q) => setFilters({ ...filters, q })} />
+          <Input.Search
+            aria-label={t("projects.searchPlaceholder")}
+            placeholder={t("projects.searchPlaceholder")}
+            allowClear
+            onSearch={(q) => setFilters({ ...filters, q })}
+          />
         </Form.Item>
         <Form.Item name="status">
-          <Select aria-label={t("projects.statusLabel")} allowClear placeholder={t("projects.statusLabel")} style={{ minWidth: 160 }} options={STATUSES.map((s) => ({ value: s, label: t(`projects.status.${s}`) }))} />
+          <Select
+            aria-label={t("projects.statusLabel")}
+            allowClear
+            placeholder={t("projects.statusLabel")}
+            style={{ minWidth: 160 }}
+            options={STATUSES.map((s) => ({ value: s, label: t(`projects.status.${s}`) }))}
+          />
         </Form.Item>
         <Form.Item name="category">
-          <Select aria-label={t("projects.categoryLabel")} allowClear placeholder={t("projects.categoryLabel")} style={{ width: 160 }} options={CATEGORIES.map((c) => ({ value: c, label: t(`projects.category.${c}`) }))} />
+          <Select
+            aria-label={t("projects.categoryLabel")}
+            allowClear
+            placeholder={t("projects.categoryLabel")}
+            style={{ width: 160 }}
+            options={CATEGORIES.map((c) => ({ value: c, label: t(`projects.category.${c}`) }))}
+          />
         </Form.Item>
         <Form.Item name="behind_schedule" valuePropName="checked">
           <Checkbox>{t("projects.onlyBehind")}</Checkbox>
@@ -82,8 +106,16 @@ export default function ProjectListPage() {
               </Space>
             ),
           },
-          { title: t("projects.statusLabel"), dataIndex: "status", render: (s: string) => <Tag>{t(`projects.status.${s}`, { defaultValue: s })}</Tag> },
-          { title: t("projects.categoryLabel"), dataIndex: "category", render: (c: string) => t(`projects.category.${c}`, { defaultValue: c }) },
+          {
+            title: t("projects.statusLabel"),
+            dataIndex: "status",
+            render: (s: string) => <Tag>{t(`projects.status.${s}`, { defaultValue: s })}</Tag>,
+          },
+          {
+            title: t("projects.categoryLabel"),
+            dataIndex: "category",
+            render: (c: string) => t(`projects.category.${c}`, { defaultValue: c }),
+          },
           { title: t("projects.responsible"), dataIndex: "responsible_person" },
           { title: t("projects.period"), render: (_, p) => `${p.start_date} ~ ${p.end_date}` },
         ]}

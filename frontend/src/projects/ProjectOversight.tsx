@@ -18,16 +18,33 @@ export function Expenditures({ p }: { p: ProjectDetail }) {
   const { can } = useAuth();
   const queryClient = useQueryClient();
   const key = useRef(crypto.randomUUID());
-  type V = { budget_line_id: string; amount: string; payee: string; purpose?: string; spent_on: Dayjs; voucher: UploadFile[] };
+  type V = {
+    budget_line_id: string;
+    amount: string;
+    payee: string;
+    purpose?: string;
+    spent_on: Dayjs;
+    voucher: UploadFile[];
+  };
   const [form] = Form.useForm<V>();
-  const q = useQuery({ queryKey: projectKeys.sub(p.id, "expenditures"), queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/expenditures", path(p.id))) });
+  const q = useQuery({
+    queryKey: projectKeys.sub(p.id, "expenditures"),
+    queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/expenditures", path(p.id))),
+  });
   const budget = useQuery({ queryKey: projectKeys.sub(p.id, "budget"), queryFn: () => api.budget(p.id) });
   const add = useMutation({
     mutationFn: async (v: V) => {
       const voucher = await api.uploadAttachment(p.id, v.voucher[0].originFileObj as File);
       return api.addExpenditure(
         p.id,
-        { budget_line_id: v.budget_line_id, amount_fen: api.yuanToFen(v.amount), payee: v.payee, purpose: v.purpose ?? "", spent_on: v.spent_on.format("YYYY-MM-DD"), voucher_id: voucher.id },
+        {
+          budget_line_id: v.budget_line_id,
+          amount_fen: api.yuanToFen(v.amount),
+          payee: v.payee,
+          purpose: v.purpose ?? "",
+          spent_on: v.spent_on.format("YYYY-MM-DD"),
+          voucher_id: voucher.id,
+        },
         key.current,
       );
     },
@@ -59,11 +76,27 @@ export function Expenditures({ p }: { p: ProjectDetail }) {
         ]}
       />
       {can("projectEdit") && (budget.data?.lines.length ?? 0) > 0 && (
-        <Form form={form} name="expenditure" layout="inline" onFinish={(v) => add.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="expenditure"
+          layout="inline"
+          onFinish={(v) => add.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
           <Form.Item label={t("projects.item")} name="budget_line_id" rules={[{ required: true }]}>
-            <Select style={{ width: 200 }} options={(budget.data?.lines ?? []).map((l) => ({ value: l.id, label: `${l.item}（${t(`projects.fundingSource.${l.source}`, { defaultValue: l.source })}）` }))} />
+            <Select
+              style={{ width: 200 }}
+              options={(budget.data?.lines ?? []).map((l) => ({
+                value: l.id,
+                label: `${l.item}（${t(`projects.fundingSource.${l.source}`, { defaultValue: l.source })}）`,
+              }))}
+            />
           </Form.Item>
-          <Form.Item label={t("projects.amountYuan")} name="amount" rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}>
+          <Form.Item
+            label={t("projects.amountYuan")}
+            name="amount"
+            rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}
+          >
             <Input inputMode="decimal" style={{ width: 110 }} />
           </Form.Item>
           <Form.Item label={t("projects.payee")} name="payee" rules={[{ required: true, whitespace: true }]}>
@@ -75,7 +108,13 @@ export function Expenditures({ p }: { p: ProjectDetail }) {
           <Form.Item label={t("projects.heldOn")} name="spent_on" rules={[{ required: true }]}>
             <DatePicker />
           </Form.Item>
-          <Form.Item label={t("projects.voucher")} name="voucher" rules={[{ required: true }]} valuePropName="fileList" getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}>
+          <Form.Item
+            label={t("projects.voucher")}
+            name="voucher"
+            rules={[{ required: true }]}
+            valuePropName="fileList"
+            getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}
+          >
             <Upload beforeUpload={() => false} maxCount={1} accept="application/pdf,image/jpeg,image/png,image/webp">
               <Button icon={<UploadOutlined />}>{t("projects.voucher")}</Button>
             </Upload>
@@ -91,7 +130,10 @@ export function Expenditures({ p }: { p: ProjectDetail }) {
 
 export function Evaluations({ p }: { p: ProjectDetail }) {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: projectKeys.sub(p.id, "evaluations"), queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/evaluations", path(p.id))) });
+  const q = useQuery({
+    queryKey: projectKeys.sub(p.id, "evaluations"),
+    queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/evaluations", path(p.id))),
+  });
   return (
     <>
       <Typography.Title level={3} style={{ fontSize: 15, marginTop: 16 }}>
@@ -123,13 +165,20 @@ export function Supervision({ p }: { p: ProjectDetail }) {
   const key = useRef(crypto.randomUUID());
   type V = { visited_on: Dayjs; supervisors?: string; opinions: string };
   const [form] = Form.useForm<V>();
-  const q = useQuery({ queryKey: projectKeys.sub(p.id, "supervision"), queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/supervision", path(p.id))) });
+  const q = useQuery({
+    queryKey: projectKeys.sub(p.id, "supervision"),
+    queryFn: () => unwrap(projectsApi.GET("/projects/{project_id}/supervision", path(p.id))),
+  });
   const add = useMutation({
     mutationFn: (v: V) =>
       unwrap(
         projectsApi.POST("/projects/{project_id}/supervision", {
           ...path(p.id),
-          body: { visited_on: v.visited_on.format("YYYY-MM-DD"), supervisors: v.supervisors ?? "", opinions: v.opinions },
+          body: {
+            visited_on: v.visited_on.format("YYYY-MM-DD"),
+            supervisors: v.supervisors ?? "",
+            opinions: v.opinions,
+          },
           headers: { "Idempotency-Key": key.current },
         }),
       ),
@@ -159,7 +208,13 @@ export function Supervision({ p }: { p: ProjectDetail }) {
         ]}
       />
       {can("projectApprove") && (
-        <Form form={form} name="visit" layout="inline" onFinish={(v) => add.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="visit"
+          layout="inline"
+          onFinish={(v) => add.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
           <Form.Item label={t("projects.heldOn")} name="visited_on" rules={[{ required: true }]}>
             <DatePicker />
           </Form.Item>

@@ -22,7 +22,11 @@ export function Budget({ p }: { p: ProjectDetail }) {
   const q = useQuery({ queryKey: projectKeys.sub(p.id, "budget"), queryFn: () => api.budget(p.id) });
   const add = useMutation({
     mutationFn: (v: { source: S["FundingSource"]; item: string; amount: string; note?: string }) =>
-      api.addBudgetLine(p.id, { source: v.source, item: v.item, amount_fen: yuanToFen(v.amount), note: v.note ?? "" }, key.current),
+      api.addBudgetLine(
+        p.id,
+        { source: v.source, item: v.item, amount_fen: yuanToFen(v.amount), note: v.note ?? "" },
+        key.current,
+      ),
     onSuccess: () => {
       key.current = crypto.randomUUID();
       form.resetFields();
@@ -41,11 +45,22 @@ export function Budget({ p }: { p: ProjectDetail }) {
             <Statistic title={t("projects.spent")} value={fenToYuan(b.spent_fen)} suffix="元" />
             <div>
               <div style={{ color: "#666" }}>{t("projects.executionRate")}</div>
-              <Progress type="circle" size={64} percent={b.execution_rate_pct ?? 0} format={() => (b.execution_rate_pct == null ? "—" : `${b.execution_rate_pct}%`)} />
+              <Progress
+                type="circle"
+                size={64}
+                percent={b.execution_rate_pct ?? 0}
+                format={() => (b.execution_rate_pct == null ? "—" : `${b.execution_rate_pct}%`)}
+              />
             </div>
           </Space>
           {b.warnings.map((w) => (
-            <Alert key={w.budget_line_id + w.code} type="warning" showIcon title={w.message} style={{ marginBottom: 8 }} />
+            <Alert
+              key={w.budget_line_id + w.code}
+              type="warning"
+              showIcon
+              title={w.message}
+              style={{ marginBottom: 8 }}
+            />
           ))}
           <Table
             rowKey="id"
@@ -54,25 +69,46 @@ export function Budget({ p }: { p: ProjectDetail }) {
             dataSource={b.lines}
             scroll={{ x: 600 }}
             columns={[
-              { title: t("projects.source"), dataIndex: "source", render: (s: string) => t(`projects.fundingSource.${s}`, { defaultValue: s }) },
+              {
+                title: t("projects.source"),
+                dataIndex: "source",
+                render: (s: string) => t(`projects.fundingSource.${s}`, { defaultValue: s }),
+              },
               { title: t("projects.item"), dataIndex: "item" },
               { title: t("projects.budgetTotal"), dataIndex: "amount_fen", render: fenToYuan },
               { title: t("projects.spent"), dataIndex: "spent_fen", render: fenToYuan },
               { title: t("projects.remaining"), dataIndex: "remaining_fen", render: fenToYuan },
-              { title: t("projects.executionRate"), dataIndex: "execution_rate_pct", render: (v: number | null) => (v == null ? "—" : `${v}%`) },
+              {
+                title: t("projects.executionRate"),
+                dataIndex: "execution_rate_pct",
+                render: (v: number | null) => (v == null ? "—" : `${v}%`),
+              },
             ]}
           />
         </>
       )}
       {can("projectEdit") && (
-        <Form form={form} name="budgetLine" layout="inline" onFinish={(v) => add.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="budgetLine"
+          layout="inline"
+          onFinish={(v) => add.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
           <Form.Item label={t("projects.source")} name="source" rules={[{ required: true }]}>
-            <Select style={{ width: 140 }} options={api.SOURCES.map((s) => ({ value: s, label: t(`projects.fundingSource.${s}`) }))} />
+            <Select
+              style={{ width: 140 }}
+              options={api.SOURCES.map((s) => ({ value: s, label: t(`projects.fundingSource.${s}`) }))}
+            />
           </Form.Item>
           <Form.Item label={t("projects.item")} name="item" rules={[{ required: true, whitespace: true }]}>
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item label={t("projects.amountYuan")} name="amount" rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}>
+          <Form.Item
+            label={t("projects.amountYuan")}
+            name="amount"
+            rules={[{ required: true, pattern: /^\d+(\.\d{1,2})?$/ }]}
+          >
             <Input inputMode="decimal" style={{ width: 120 }} />
           </Form.Item>
           <Button htmlType="submit" loading={add.isPending}>
@@ -112,16 +148,30 @@ export function Activities({ p }: { p: ProjectDetail }) {
         dataSource={q.data?.items ?? []}
         columns={[
           { title: t("projects.heldOn"), dataIndex: "held_on" },
-          { title: t("projects.activityKind"), dataIndex: "kind", render: (k: string) => t(`projects.activityKindName.${k}`, { defaultValue: k }) },
+          {
+            title: t("projects.activityKind"),
+            dataIndex: "kind",
+            render: (k: string) => t(`projects.activityKindName.${k}`, { defaultValue: k }),
+          },
           { title: t("projects.title"), dataIndex: "title" },
           { title: t("projects.place"), dataIndex: "place" },
           { title: t("projects.participants"), dataIndex: "participant_count" },
         ]}
       />
       {can("projectEdit") && ["in_progress", "approved"].includes(p.status) && (
-        <Form form={form} name="activity" layout="inline" initialValues={{ kind: "training" }} onFinish={(v) => add.mutate(v)} style={{ marginTop: 12, rowGap: 8 }}>
+        <Form
+          form={form}
+          name="activity"
+          layout="inline"
+          initialValues={{ kind: "training" }}
+          onFinish={(v) => add.mutate(v)}
+          style={{ marginTop: 12, rowGap: 8 }}
+        >
           <Form.Item label={t("projects.activityKind")} name="kind" rules={[{ required: true }]}>
-            <Select style={{ width: 120 }} options={api.ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`projects.activityKindName.${k}`) }))} />
+            <Select
+              style={{ width: 120 }}
+              options={api.ACTIVITY_KINDS.map((k) => ({ value: k, label: t(`projects.activityKindName.${k}`) }))}
+            />
           </Form.Item>
           <Form.Item label={t("projects.title")} name="title" rules={[{ required: true, whitespace: true }]}>
             <Input maxLength={200} />
@@ -191,12 +241,22 @@ export function Reviews({ p }: { p: ProjectDetail }) {
         columns={[
           { title: t("projects.score"), dataIndex: "score" },
           { title: t("projects.opinion"), dataIndex: "opinion" },
-          { title: t("projects.recommendation"), dataIndex: "recommendation", render: (r: string) => t(`projects.recommendationKind.${r}`, { defaultValue: r }) },
+          {
+            title: t("projects.recommendation"),
+            dataIndex: "recommendation",
+            render: (r: string) => t(`projects.recommendationKind.${r}`, { defaultValue: r }),
+          },
           { title: "", render: (_, r) => `${r.reviewer_name} · ${formatDateTime(r.created_at)}` },
         ]}
       />
       {can("projectApprove") && (
-        <Form form={form} name="review" layout="vertical" onFinish={(v) => add.mutate(v)} style={{ marginTop: 12, maxWidth: 600 }}>
+        <Form
+          form={form}
+          name="review"
+          layout="vertical"
+          onFinish={(v) => add.mutate(v)}
+          style={{ marginTop: 12, maxWidth: 600 }}
+        >
           <Form.Item label={t("projects.score")} name="score" rules={[{ required: true }]}>
             <InputNumber min={0} max={100} />
           </Form.Item>
@@ -204,7 +264,13 @@ export function Reviews({ p }: { p: ProjectDetail }) {
             <Input.TextArea rows={2} maxLength={2000} />
           </Form.Item>
           <Form.Item label={t("projects.recommendation")} name="recommendation" rules={[{ required: true }]}>
-            <Select style={{ width: 200 }} options={(["approve", "revise", "reject"] as const).map((r) => ({ value: r, label: t(`projects.recommendationKind.${r}`) }))} />
+            <Select
+              style={{ width: 200 }}
+              options={(["approve", "revise", "reject"] as const).map((r) => ({
+                value: r,
+                label: t(`projects.recommendationKind.${r}`),
+              }))}
+            />
           </Form.Item>
           <Button htmlType="submit" loading={add.isPending}>
             {t("projects.addReview")}

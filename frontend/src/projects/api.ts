@@ -11,11 +11,62 @@ export type ProjectCreate = S["ProjectCreate"];
 export type ProjectFilters = NonNullable<operations["list_projects_projects_get"]["parameters"]["query"]>;
 export type Measure = S["Measure"];
 
-export const STATUSES: S["ProjectStatus"][] = ["draft", "submitted", "under_review", "approved", "rejected", "returned", "in_progress", "suspended", "closing", "closed"];
-export const KINDS: S["ProjectKind"][] = ["routine", "government_purchase", "upper_level", "self_initiated", "social_international"];
-export const CATEGORIES: S["ProjectCategory"][] = ["employment", "skills_training", "health_screening", "legal_aid", "family_building", "child_care", "safe_water", "micro_loans", "publicity", "other"];
-export const MEASURES: Measure[] = ["women_trained", "women_certified", "women_employed", "businesses_started", "loans_granted", "loan_amount_fen", "jobs_created", "screenings_done", "beneficiaries_registered", "activities_held", "trainings_held", "activity_participants", "households_reached", "leaflets_distributed", "people_reached"];
-export const SOURCES: S["FundingSource"][] = ["finance", "upper_allocation", "government_purchase", "donation", "international", "matching"];
+export const STATUSES: S["ProjectStatus"][] = [
+  "draft",
+  "submitted",
+  "under_review",
+  "approved",
+  "rejected",
+  "returned",
+  "in_progress",
+  "suspended",
+  "closing",
+  "closed",
+];
+export const KINDS: S["ProjectKind"][] = [
+  "routine",
+  "government_purchase",
+  "upper_level",
+  "self_initiated",
+  "social_international",
+];
+export const CATEGORIES: S["ProjectCategory"][] = [
+  "employment",
+  "skills_training",
+  "health_screening",
+  "legal_aid",
+  "family_building",
+  "child_care",
+  "safe_water",
+  "micro_loans",
+  "publicity",
+  "other",
+];
+export const MEASURES: Measure[] = [
+  "women_trained",
+  "women_certified",
+  "women_employed",
+  "businesses_started",
+  "loans_granted",
+  "loan_amount_fen",
+  "jobs_created",
+  "screenings_done",
+  "beneficiaries_registered",
+  "activities_held",
+  "trainings_held",
+  "activity_participants",
+  "households_reached",
+  "leaflets_distributed",
+  "people_reached",
+];
+export const SOURCES: S["FundingSource"][] = [
+  "finance",
+  "upper_allocation",
+  "government_purchase",
+  "donation",
+  "international",
+  "matching",
+];
 export const ACTIVITY_KINDS: S["ActivityKind"][] = ["training", "lecture", "campaign", "visit", "fair", "other"];
 /** Actions whose step needs a written reason (projects/workflow.py). */
 export const NEEDS_REASON = new Set(["reject", "return", "suspend", "reopen"]);
@@ -32,7 +83,8 @@ export const countProjects = async (query: ProjectFilters) =>
   (await unwrap(projectsApi.GET("/projects", { params: { query: { ...query, limit: 1, total: true } } }))).total ?? 0;
 export const createProject = (body: ProjectCreate, key: string) =>
   unwrap(projectsApi.POST("/projects", { body, headers: { "Idempotency-Key": key } }));
-export const getProject = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}", { params: { path: { project_id: id } } }));
+export const getProject = (id: string) =>
+  unwrap(projectsApi.GET("/projects/{project_id}", { params: { path: { project_id: id } } }));
 export const takeAction = (p: ProjectDetail, action: string, reason?: string) =>
   unwrap(
     projectsApi.POST("/projects/{project_id}/actions/{action}", {
@@ -43,17 +95,23 @@ export const takeAction = (p: ProjectDetail, action: string, reason?: string) =>
   );
 const path = (id: string) => ({ params: { path: { project_id: id } } });
 export const targets = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/targets", path(id)));
-export const addTarget = (id: string, body: S["TargetCreate"]) => unwrap(projectsApi.POST("/projects/{project_id}/targets", { ...path(id), body }));
+export const addTarget = (id: string, body: S["TargetCreate"]) =>
+  unwrap(projectsApi.POST("/projects/{project_id}/targets", { ...path(id), body }));
 export const progress = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/progress", path(id)));
 export const budget = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/budget", path(id)));
 export const addBudgetLine = (id: string, body: S["BudgetLineCreate"], key: string) =>
-  unwrap(projectsApi.POST("/projects/{project_id}/budget/lines", { ...path(id), body, headers: { "Idempotency-Key": key } }));
+  unwrap(
+    projectsApi.POST("/projects/{project_id}/budget/lines", { ...path(id), body, headers: { "Idempotency-Key": key } }),
+  );
 export const activities = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/activities", path(id)));
 export const addActivity = (id: string, body: S["ActivityCreate"], key: string) =>
-  unwrap(projectsApi.POST("/projects/{project_id}/activities", { ...path(id), body, headers: { "Idempotency-Key": key } }));
+  unwrap(
+    projectsApi.POST("/projects/{project_id}/activities", { ...path(id), body, headers: { "Idempotency-Key": key } }),
+  );
 export const beneficiaries = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/beneficiaries", path(id)));
 export const reviews = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/reviews", path(id)));
-export const addReview = (id: string, body: S["ReviewCreate"]) => unwrap(projectsApi.POST("/projects/{project_id}/reviews", { ...path(id), body }));
+export const addReview = (id: string, body: S["ReviewCreate"]) =>
+  unwrap(projectsApi.POST("/projects/{project_id}/reviews", { ...path(id), body }));
 export const events = (id: string) => unwrap(projectsApi.GET("/projects/{project_id}/events", path(id)));
 
 /** Yuan as typed by a person → integer fen, without floating-point drift ("12.3" → 1230). */
@@ -72,11 +130,17 @@ export async function uploadAttachment(projectId: string, file: File): Promise<S
   const url = new URL(`/api/projects/${projectId}/attachments`, globalThis.location.origin);
   url.searchParams.set("filename", file.name);
   const response = await session.fetch(
-    new Request(url, { method: "POST", body: file, headers: { "Content-Type": file.type || "application/octet-stream" } }),
+    new Request(url, {
+      method: "POST",
+      body: file,
+      headers: { "Content-Type": file.type || "application/octet-stream" },
+    }),
   );
   if (!response.ok) throw await problemFrom(response);
   return (await response.json()) as S["AttachmentPublic"];
 }
 
 export const addExpenditure = (id: string, body: S["ExpenditureCreate"], key: string) =>
-  unwrap(projectsApi.POST("/projects/{project_id}/expenditures", { ...path(id), body, headers: { "Idempotency-Key": key } }));
+  unwrap(
+    projectsApi.POST("/projects/{project_id}/expenditures", { ...path(id), body, headers: { "Idempotency-Key": key } }),
+  );

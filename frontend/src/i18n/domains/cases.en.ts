@@ -173,7 +173,15 @@ const cases: typeof casesZh = {
   },
   transferKind: { transfer: "Transfer", assign_down: "Assigned down", report_up: "Reported up" },
   sexKind: { female: "Female", male: "Male", unknown: "Unknown" },
-  marital: { "": "Unknown", unmarried: "Unmarried", married: "Married", divorced: "Divorced", widowed: "Widowed", cohabiting: "Cohabiting", separated: "Separated" },
+  marital: {
+    "": "Unknown",
+    unmarried: "Unmarried",
+    married: "Married",
+    divorced: "Divorced",
+    widowed: "Widowed",
+    cohabiting: "Cohabiting",
+    separated: "Separated",
+  },
   actionKindName: {
     note: "Note",
     phone_call: "Phone call",

@@ -171,7 +171,15 @@ const cases = {
   },
   transferKind: { transfer: "转办", assign_down: "交办", report_up: "上报" },
   sexKind: { female: "女", male: "男", unknown: "不详" },
-  marital: { "": "不详", unmarried: "未婚", married: "已婚", divorced: "离异", widowed: "丧偶", cohabiting: "同居", separated: "分居" },
+  marital: {
+    "": "不详",
+    unmarried: "未婚",
+    married: "已婚",
+    divorced: "离异",
+    widowed: "丧偶",
+    cohabiting: "同居",
+    separated: "分居",
+  },
   actionKindName: {
     note: "备注",
     phone_call: "电话联系",

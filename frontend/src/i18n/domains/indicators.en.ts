@@ -80,7 +80,14 @@ const indicators: typeof indicatorsZh = {
     federation_work: "Federation work",
   },
   kind: { ratio: "Ratio", count: "Count", qualitative: "Qualitative", checklist: "Checklist" },
-  periodTypeName: { month: "Monthly", quarter: "Quarterly", half_year: "Half-yearly", year: "Yearly", ytd: "Year to date", range: "Range" },
+  periodTypeName: {
+    month: "Monthly",
+    quarter: "Quarterly",
+    half_year: "Half-yearly",
+    year: "Yearly",
+    ytd: "Year to date",
+    range: "Range",
+  },
   level: { "3": "County", "4": "Township", "5": "Village" },
 };
 export default indicators;

@@ -151,6 +151,13 @@ const projects: typeof projectsZh = {
     international: "International",
     matching: "Matching funds",
   },
-  activityKindName: { training: "Training", lecture: "Lecture", campaign: "Campaign", visit: "Visit", fair: "Fair", other: "Other" },
+  activityKindName: {
+    training: "Training",
+    lecture: "Lecture",
+    campaign: "Campaign",
+    visit: "Visit",
+    fair: "Fair",
+    other: "Other",
+  },
 };
 export default projects;

@@ -149,6 +149,13 @@ const projects = {
     international: "国际项目资金",
     matching: "配套资金",
   },
-  activityKindName: { training: "培训", lecture: "讲座", campaign: "宣传活动", visit: "走访", fair: "招聘会/集市", other: "其他" },
+  activityKindName: {
+    training: "培训",
+    lecture: "讲座",
+    campaign: "宣传活动",
+    visit: "走访",
+    fair: "招聘会/集市",
+    other: "其他",
+  },
 };
 export default projects;
