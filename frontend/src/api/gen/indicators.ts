@@ -1697,7 +1697,7 @@ export interface components {
         };
         /**
          * PeriodType
-         * @description The kinds of period; values are reported in the first four, queries may use all six.
+         * @description The kinds of period; figures are reported per the first four, questions may use all six.
          * @enum {string}
          */
         PeriodType: "month" | "quarter" | "half_year" | "year" | "ytd" | "range";
