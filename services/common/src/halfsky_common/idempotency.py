@@ -26,12 +26,14 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import DateTime, bindparam, select, update
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from halfsky_common.audit import utcnow
+from halfsky_common.concurrency import etag
 from halfsky_common.problems import Problem, field_error
 
 HEADER = "Idempotency-Key"
@@ -167,3 +169,23 @@ async def run_idempotent(
         )
     await session.commit()
     return respond(status_code, body, headers)
+
+
+async def run_model_create(
+    request: Request,
+    session: AsyncSession,
+    record: type[IdempotencyRecordBase],
+    *,
+    caller_id: str,
+    create: Callable[[], Awaitable[BaseModel]],
+    status_code: int = 201,
+) -> JSONResponse:
+    """`run_idempotent` for a create that returns a response model: its JSON body, with its ETag when it has a
+    `version` (what projects and indicators answer on every create)."""
+
+    async def created() -> Created:
+        body = (await create()).model_dump(mode="json")
+        version = body.get("version")
+        return body, {"ETag": etag(version)} if isinstance(version, int) else {}
+
+    return await run_idempotent(request, session, record, caller_id=caller_id, create=created, status_code=status_code)

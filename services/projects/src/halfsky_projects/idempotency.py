@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from halfsky_common import idempotency
 from halfsky_common.auth import Principal
-from halfsky_common.concurrency import etag
 from halfsky_common.idempotency import IdempotencyRecordBase
 from halfsky_projects.base import Base
 
@@ -31,12 +30,6 @@ async def run_idempotent(
     status_code: int = 201,
 ) -> JSONResponse:
     """Run `create` once per Idempotency-Key (when given), commit, and answer with its result and its ETag."""
-
-    async def created() -> idempotency.Created:
-        body = (await create()).model_dump(mode="json")
-        version = body.get("version")
-        return body, {"ETag": etag(version)} if isinstance(version, int) else {}
-
-    return await idempotency.run_idempotent(
-        request, session, IdempotencyRecord, caller_id=user.id, create=created, status_code=status_code
+    return await idempotency.run_model_create(
+        request, session, IdempotencyRecord, caller_id=user.id, create=create, status_code=status_code
     )
