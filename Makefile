@@ -19,6 +19,10 @@ help:
 	@echo "make bench      province-scale data and load runs (BENCH_SCALE=0.05 for a quick one); see bench/README.md"
 	@echo "make audit-check verify the hash chain of every audit table (DATABASE_URL, or the running make run)"
 	@echo "make fuzz       schemathesis at length against every service through the gateway (~15 minutes)"
+	@echo "make install    the virtualenv (.venv) with every component, editable; make frontend-deps the SPA's npm ci"
+	@echo "make lint       ruff and the SPA's ESLint/Prettier; make typecheck mypy; make deploy-check deploy/"
+	@echo "make pytest     the Python tests; make frontend-test vitest; make browser-test the SPA in chromium"
+	@echo "make frontend   regenerate the API types from the live OpenAPI and build the SPA; make clean-data deletes .data (make run's database)"
 
 $(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
