@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from halfsky_common.audit import utcnow
+from halfsky_common.auth import Principal
 from halfsky_common.concurrency import etag
 from halfsky_common.problems import Problem, field_error
 
@@ -174,18 +175,18 @@ async def run_idempotent(
 async def run_model_create(
     request: Request,
     session: AsyncSession,
-    record: type[IdempotencyRecordBase],
-    *,
-    caller_id: str,
+    user: Principal,
     create: Callable[[], Awaitable[BaseModel]],
+    *,
+    record: type[IdempotencyRecordBase],
     status_code: int = 201,
 ) -> JSONResponse:
-    """`run_idempotent` for a create that returns a response model: its JSON body, with its ETag when it has a
-    `version` (what projects and indicators answer on every create)."""
+    """`run_idempotent` for `user`'s create that returns a response model: its JSON body, with its ETag when it has a
+    `version` (what projects and indicators answer on every create; each binds `record` to its own table)."""
 
     async def created() -> Created:
         body = (await create()).model_dump(mode="json")
         version = body.get("version")
         return body, {"ETag": etag(version)} if isinstance(version, int) else {}
 
-    return await run_idempotent(request, session, record, caller_id=caller_id, create=created, status_code=status_code)
+    return await run_idempotent(request, session, record, caller_id=user.id, create=created, status_code=status_code)

@@ -1,14 +1,8 @@
 """Idempotency-Key on creating POSTs: the shared rule of `halfsky_common.idempotency`, in this service's table."""
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
+from functools import partial
 
 from halfsky_common import idempotency
-from halfsky_common.auth import Principal
 from halfsky_common.idempotency import IdempotencyRecordBase
 from halfsky_indicators.base import Base
 
@@ -21,15 +15,6 @@ class IdempotencyRecord(IdempotencyRecordBase, Base, table=True):
     __tablename__ = "idempotency_record"
 
 
-async def run_idempotent(
-    request: Request,
-    session: AsyncSession,
-    user: Principal,
-    create: Callable[[], Awaitable[BaseModel]],
-    *,
-    status_code: int = 201,
-) -> JSONResponse:
-    """Run `create` once per Idempotency-Key (when given), commit, and answer with its result and its ETag."""
-    return await idempotency.run_model_create(
-        request, session, IdempotencyRecord, caller_id=user.id, create=create, status_code=status_code
-    )
+# Run a create once per Idempotency-Key (when given), commit, and answer with its result and its ETag:
+# `await run_idempotent(request, session, user, create)`.
+run_idempotent = partial(idempotency.run_model_create, record=IdempotencyRecord)
