@@ -71,6 +71,10 @@ export function toCaseCreate(v: Values): CaseCreate {
   };
 }
 
+/** Full-width digits and letters from a Chinese input method shown as typed half-width (NFKC, as the server
+ * normalises them too), so an 18-character number fits its field on a phone. */
+const halfWidth = (value: string | undefined) => value?.normalize("NFKC");
+
 export default function CaseIntakePage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -171,29 +175,25 @@ export default function CaseIntakePage() {
                 </Col>
                 <Col xs={24} sm={12}>
                   {/* No pattern here: full-width digits (１３９…) and +86/0086 are fine; the server normalises and checks. */}
-                  <Form.Item label={t("cases.phone")} name={["victim", "phone"]}>
+                  <Form.Item label={t("cases.phone")} name={["victim", "phone"]} normalize={halfWidth}>
                     <Input inputMode="tel" maxLength={30} />
                   </Form.Item>
                 </Col>
-                <Col xs={24} sm={12}>
+                {/* A whole row: an 18-character number (often typed full-width) must stay readable beside its type. */}
+                <Col span={24}>
                   <Form.Item label={t("cases.idNumber")} required={false}>
                     <Space.Compact style={{ width: "100%" }}>
                       <Form.Item name={["victim", "id_type"]} noStyle>
                         <Select
                           aria-label={t("cases.idType")}
-                          style={{ width: "45%" }}
+                          style={{ width: "40%", maxWidth: 220 }}
                           popupMatchSelectWidth={false}
                           options={ID_TYPES.map((k) => ({ value: k, label: t(`cases.idTypes.${k}`) }))}
                         />
                       </Form.Item>
                       {/* Each document has its own format, checked by the server (full-width input accepted). */}
-                      <Form.Item name={["victim", "id_number"]} noStyle>
-                        <Input
-                          maxLength={30}
-                          autoComplete="off"
-                          aria-label={t("cases.idNumber")}
-                          style={{ width: "55%" }}
-                        />
+                      <Form.Item name={["victim", "id_number"]} noStyle normalize={halfWidth}>
+                        <Input maxLength={30} autoComplete="off" aria-label={t("cases.idNumber")} style={{ flex: 1 }} />
                       </Form.Item>
                     </Space.Compact>
                   </Form.Item>
